@@ -1,0 +1,4 @@
+using AkkaFraud.Benchmarks;
+
+// Each benchmark is a verb; each prints what it measured and the command that reproduces it.
+return BenchmarkCatalog.Run(args);
