@@ -1,0 +1,24 @@
+namespace AkkaFraud.Domain;
+
+/// <summary>What the parser accepts. Defaults suit card and account payments; all of it is configuration, not law.</summary>
+public sealed record ParserLimits
+{
+    public static ParserLimits Default { get; } = new();
+
+    /// <summary>Records above this size are dead letters before any parsing (bounds the work a producer can cause).</summary>
+    public int MaxRecordBytes { get; init; } = 16 * 1024;
+
+    public decimal MaxAmount { get; init; } = 10_000_000m;
+
+    /// <summary>Amounts carry at most this many decimals (state stores amounts as fixed-point).</summary>
+    public int MaxAmountDecimals { get; init; } = 4;
+
+    /// <summary>How far an event time may lie ahead of the record's reference time (its Kafka timestamp).</summary>
+    public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromMinutes(5);
+
+    public DateTimeOffset MinEventTime { get; init; } = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public int MaxIdLength { get; init; } = 64;
+
+    public int MaxTextLength { get; init; } = 256;
+}

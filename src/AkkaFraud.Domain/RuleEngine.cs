@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+
+namespace AkkaFraud.Domain;
+
+/// <summary>
+/// Scores transactions. <see cref="Apply"/> is the whole of fraud detection for one account: the cluster's account
+/// actors call it, and <see cref="Replay"/> runs it over a recorded stream to give the verdicts the cluster must match.
+/// Event time only: nothing here reads a clock.
+/// </summary>
+public static class RuleEngine
+{
+    /// <summary>
+    /// Scores <paramref name="transaction"/> against the account's history, then records it in
+    /// <paramref name="state"/> (the account's own state, changed in place). A transaction id the state already holds
+    /// is a duplicate: the verdict says so and the state is left as it was.
+    /// </summary>
+    public static Verdict Apply(AccountState state, Transaction transaction, RuleSet ruleSet)
+    {
+        if (state.Contains(transaction.TransactionId))
+        {
+            return new Verdict
+            {
+                TransactionId = transaction.TransactionId,
+                AccountId = transaction.AccountId,
+                Score = 0,
+                Decision = Decision.Approve,
+                Reasons = [],
+                RuleSetVersion = ruleSet.Version,
+                IsDuplicate = true,
+            };
+        }
+
+        var reasons = ImmutableArray.CreateBuilder<Reason>();
+        var score = 0;
+        foreach (var rule in ruleSet.Rules)
+        {
+            if (rule.Enabled && rule.Evaluate(transaction, state) is { } reason)
+            {
+                reasons.Add(reason);
+                score += reason.Weight;
+            }
+        }
+
+        score = Math.Min(score, 100);
+        state.Add(transaction, ruleSet.HorizonMs);
+        return new Verdict
+        {
+            TransactionId = transaction.TransactionId,
+            AccountId = transaction.AccountId,
+            Score = score,
+            Decision = score >= ruleSet.BlockThreshold ? Decision.Block
+                : score >= ruleSet.ReviewThreshold ? Decision.Review
+                : Decision.Approve,
+            Reasons = reasons.ToImmutable(),
+            RuleSetVersion = ruleSet.Version,
+        };
+    }
+
+    /// <summary>
+    /// The oracle: scores <paramref name="transactions"/> in the given order with a fresh state per account, and returns
+    /// the verdicts in the same order. Only the per-account order matters: any interleaving of accounts gives the
+    /// same verdict for every transaction.
+    /// </summary>
+    public static IReadOnlyList<Verdict> Replay(IEnumerable<Transaction> transactions, RuleSet ruleSet)
+    {
+        var states = new Dictionary<string, AccountState>(StringComparer.Ordinal);
+        var verdicts = new List<Verdict>();
+        foreach (var transaction in transactions)
+        {
+            if (!states.TryGetValue(transaction.AccountId, out var state))
+            {
+                state = new AccountState();
+                states.Add(transaction.AccountId, state);
+            }
+
+            verdicts.Add(Apply(state, transaction, ruleSet));
+        }
+
+        return verdicts;
+    }
+}

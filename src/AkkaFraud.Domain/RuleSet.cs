@@ -1,0 +1,146 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AkkaFraud.Domain;
+
+/// <summary>
+/// A versioned set of rules and the score thresholds that turn their weights into a decision. Its JSON form is what
+/// operators edit and what the control plane stores:
+/// <c>{"version":3,"reviewThreshold":50,"blockThreshold":80,"allowedLatenessSeconds":900,"rules":[{"type":"threshold","id":"large-amount","weight":60,"limit":9000}]}</c>.
+/// </summary>
+public sealed record RuleSet
+{
+    public required int Version { get; init; }
+
+    /// <summary>Score at or above which a transaction is held for review (flagged).</summary>
+    public int ReviewThreshold { get; init; } = 50;
+
+    /// <summary>Score at or above which a transaction is blocked (flagged).</summary>
+    public int BlockThreshold { get; init; } = 80;
+
+    /// <summary>
+    /// How late (in event time, behind the newest transaction of the account) a transaction may arrive and still be
+    /// scored against complete history. State keeps this much more than the longest window.
+    /// </summary>
+    public int AllowedLatenessSeconds
+    {
+        get => _allowedLatenessSeconds;
+        init
+        {
+            _allowedLatenessSeconds = value;
+            _horizonMs = null;
+        }
+    }
+
+    public required ImmutableArray<Rule> Rules
+    {
+        get => _rules;
+        init
+        {
+            _rules = value;
+            _horizonMs = null;
+        }
+    }
+
+    // Cached because every Apply needs it; the init accessors reset it, so `with` copies stay right.
+    private int _allowedLatenessSeconds = 900;
+    private ImmutableArray<Rule> _rules;
+    private long? _horizonMs;
+
+    /// <summary>How much event-time history an account keeps behind its newest transaction, in milliseconds.</summary>
+    [JsonIgnore]
+    public long HorizonMs => _horizonMs ??= (long)(TimeSpan.FromSeconds(AllowedLatenessSeconds)
+        + (_rules.IsDefault ? [] : _rules).Where(r => r.Enabled).Select(r => r.Lookback).DefaultIfEmpty(TimeSpan.Zero).Max()).TotalMilliseconds;
+
+    /// <summary>The demo's single rule, <c>amount &gt; 9000</c>, as a rule set: the baseline detection quality is measured against.</summary>
+    public static RuleSet Seed { get; } = new()
+    {
+        Version = 1,
+        Rules = [new ThresholdRule { Id = "large-amount", Weight = 60, Limit = 9000 }],
+    };
+
+    /// <summary>The shipped rule set: the seed's rule and one rule of each other kind.</summary>
+    public static RuleSet Default { get; } = new()
+    {
+        Version = 1,
+        Rules =
+        [
+            new ThresholdRule { Id = "large-amount", Weight = 60, Limit = 9000 },
+            new VelocityRule { Id = "velocity-burst", Weight = 60, WindowSeconds = 60, MaxCount = 5 },
+            new ImpossibleTravelRule { Id = "impossible-travel", Weight = 70, MaxSpeedKmh = 900, MinDistanceKm = 100 },
+            new CardTestingRule { Id = "card-testing", Weight = 80, WindowSeconds = 600, MinSmallCount = 3, SmallAmount = 5, LargeAmount = 200 },
+        ],
+    };
+
+    /// <summary>Problems for people (duplicate ids, bad thresholds, bad parameters); empty when the set is usable.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Version <= 0)
+        {
+            problems.Add("version must be positive");
+        }
+
+        if (ReviewThreshold is <= 0 or > 100 || BlockThreshold < ReviewThreshold || BlockThreshold > 100)
+        {
+            problems.Add("thresholds must satisfy 0 < reviewThreshold <= blockThreshold <= 100");
+        }
+
+        if (AllowedLatenessSeconds < 0)
+        {
+            problems.Add("allowedLatenessSeconds must not be negative");
+        }
+
+        if (Rules.IsDefault)
+        {
+            problems.Add("rules are missing");
+            return problems;
+        }
+
+        problems.AddRange(Rules.GroupBy(r => r.Id).Where(g => g.Count() > 1).Select(g => $"rule id '{g.Key}' is used {g.Count()} times"));
+        problems.AddRange(Rules.SelectMany(r => r.Problems()));
+        return problems;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, RuleSetJsonContext.Default.RuleSet);
+
+    /// <summary>Parses and validates; a <see cref="FormatException"/> says what is wrong, for the person who wrote it.</summary>
+    public static RuleSet FromJson(string json)
+    {
+        RuleSet? ruleSet;
+        try
+        {
+            ruleSet = JsonSerializer.Deserialize(json, RuleSetJsonContext.Default.RuleSet);
+        }
+        catch (JsonException exception)
+        {
+            throw new FormatException($"rule set JSON is invalid at {exception.Path ?? "the start"}: {exception.Message}", exception);
+        }
+        catch (NotSupportedException exception)
+        {
+            throw new FormatException($"rule set JSON is invalid: {exception.Message}", exception);
+        }
+
+        if (ruleSet is null)
+        {
+            throw new FormatException("rule set JSON is null");
+        }
+
+        var problems = ruleSet.Problems();
+        return problems.Count == 0 ? ruleSet : throw new FormatException("rule set is invalid: " + string.Join("; ", problems));
+    }
+
+    public bool Equals(RuleSet? other) =>
+        other is not null && ToJson() == other.ToJson();
+
+    public override int GetHashCode() => Version;
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectRequiredConstructorParameters = true,
+    AllowOutOfOrderMetadataProperties = true)]
+[JsonSerializable(typeof(RuleSet))]
+internal sealed partial class RuleSetJsonContext : JsonSerializerContext;

@@ -1,0 +1,62 @@
+namespace AkkaFraud.Domain;
+
+/// <summary>
+/// One card or account transaction, as it arrives on the <c>transactions</c> topic (JSON, camelCase, key = accountId).
+/// Instances are only created by <see cref="TransactionParser"/> (or by code that already holds valid data), so every
+/// field here has passed validation: ids are short and printable, amounts positive with at most four decimals,
+/// <see cref="EventTime"/> is UTC.
+/// </summary>
+public sealed record Transaction
+{
+    public required string TransactionId { get; init; }
+    public required string AccountId { get; init; }
+
+    /// <summary>When the transaction happened (UTC). Every rule works on this clock, never on the wall clock.</summary>
+    public required DateTimeOffset EventTime { get; init; }
+
+    public required decimal Amount { get; init; }
+
+    /// <summary>ISO 4217 code, upper case.</summary>
+    public required string Currency { get; init; }
+
+    public required TransactionType Type { get; init; }
+    public required Channel Channel { get; init; }
+    public string? MerchantId { get; init; }
+
+    /// <summary>Free text from the merchant: may hold anything printable, HTML included; always rendered escaped.</summary>
+    public string? MerchantName { get; init; }
+
+    /// <summary>ISO 18245 merchant category code (four digits).</summary>
+    public string? MerchantCategory { get; init; }
+
+    public string? CounterpartyId { get; init; }
+
+    /// <summary>ISO 3166-1 alpha-2, upper case.</summary>
+    public required string Country { get; init; }
+
+    public double? Latitude { get; init; }
+    public double? Longitude { get; init; }
+    public string? DeviceId { get; init; }
+
+    public bool HasLocation => Latitude is not null && Longitude is not null;
+
+    /// <summary>Event time as Unix milliseconds: the unit account state and windows use.</summary>
+    public long EventTimeMs => EventTime.ToUnixTimeMilliseconds();
+}
+
+public enum TransactionType
+{
+    Purchase,
+    Transfer,
+    CashWithdrawal,
+    Refund,
+    Payment,
+}
+
+public enum Channel
+{
+    Pos,
+    Ecom,
+    Atm,
+    Transfer,
+}
