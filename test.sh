@@ -2,7 +2,10 @@
 # The one test command: provisions what the tests need (a throwaway PostgreSQL server unless
 # AKKAFRAUD_TEST_POSTGRES names one), runs every test project of the solution, and ends with
 # the line "N passed, M failed[, K skipped]". Exits non-zero on any failure or when no test ran.
-# Extra arguments go to `dotnet test` (e.g. ./test.sh --filter "FullyQualifiedName~Velocity").
+# Usage: ./test.sh [PROJECT] [dotnet test arguments]
+#   ./test.sh                                   everything
+#   ./test.sh tests/AkkaFraud.Storage.Tests     one test project (it and what it references are built)
+#   ./test.sh --filter "FullyQualifiedName~Velocity"
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -83,14 +86,16 @@ else
 fi
 
 # ---- build and test -----------------------------------------------------------------------------
+target=AkkaFraud.sln
+if [ $# -gt 0 ] && [ -e "$1" ]; then target=$1; shift; fi
 results="$work/results"
 mkdir -p artifacts
-say "building the solution (Release)"
-dotnet build AkkaFraud.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+say "building $target (Release)"
+dotnet build "$target" -c Release -nologo -v quiet -clp:ErrorsOnly
 
 say "running the tests"
 set +e
-dotnet test AkkaFraud.sln -c Release --no-build -nologo \
+dotnet test "$target" -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" | tee artifacts/test.log \
   | grep -E --line-buffered '^\s*(Failed |Passed!|Failed!|Skipped |\[xUnit.net|Test Run|Total tests|error)|Results File|\[progress\]|quality'
 test_exit=${PIPESTATUS[0]}
