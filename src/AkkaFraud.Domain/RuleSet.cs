@@ -103,7 +103,18 @@ public sealed record RuleSet
         return problems;
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, RuleSetJsonContext.Default.RuleSet);
+    // Reflection, not source generation: generated code assigns every init-only property, so defaults such as
+    // ReviewThreshold = 50 would become 0 when the JSON leaves them out. Rule sets are parsed rarely; speed is moot.
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        RespectRequiredConstructorParameters = true,
+        AllowOutOfOrderMetadataProperties = true,
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
     /// <summary>Parses and validates; a <see cref="FormatException"/> says what is wrong, for the person who wrote it.</summary>
     public static RuleSet FromJson(string json)
@@ -111,7 +122,7 @@ public sealed record RuleSet
         RuleSet? ruleSet;
         try
         {
-            ruleSet = JsonSerializer.Deserialize(json, RuleSetJsonContext.Default.RuleSet);
+            ruleSet = JsonSerializer.Deserialize<RuleSet>(json, JsonOptions);
         }
         catch (JsonException exception)
         {
@@ -136,11 +147,3 @@ public sealed record RuleSet
 
     public override int GetHashCode() => Version;
 }
-
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    RespectRequiredConstructorParameters = true,
-    AllowOutOfOrderMetadataProperties = true)]
-[JsonSerializable(typeof(RuleSet))]
-internal sealed partial class RuleSetJsonContext : JsonSerializerContext;

@@ -264,6 +264,11 @@ public static class TransactionParser
     /// <summary>The slow path: the fast deserialisation failed; say exactly why.</summary>
     private static ParseResult Diagnose(ReadOnlySpan<byte> utf8, JsonException exception)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            return ParseResult.Rejected(RejectionCode.MalformedJson, "record is not valid UTF-8");
+        }
+
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         try
         {
