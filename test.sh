@@ -34,23 +34,27 @@ as_pg_user() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-start_throwaway_postgres() {
-  pg_bin=$(find_pg_bin)
-  if [ -z "$pg_bin" ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      say "PostgreSQL is not installed; installing the Debian package 'postgresql'"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-      pg_bin=$(find_pg_bin)
-    fi
-    [ -n "$pg_bin" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin. Install them (Debian: 'apt-get install postgresql') or set AKKAFRAUD_TEST_POSTGRES to a connection string of a server where this user may create databases."
+# The server binaries are needed even with AKKAFRAUD_TEST_POSTGRES: tests that stop and restart PostgreSQL
+# for real start private servers of their own (tests/AkkaFraud.TestSupport/PostgresServer.cs).
+pg_bin=$(find_pg_bin)
+if [ -z "$pg_bin" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "PostgreSQL is not installed; installing the Debian package 'postgresql'"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    pg_bin=$(find_pg_bin)
   fi
+  [ -n "$pg_bin" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin. Install them (Debian: 'apt-get install postgresql'); the tests start throwaway servers from them."
+fi
 
-  # PostgreSQL refuses to run as root: use the 'postgres' system user, or make one.
-  pg_user=$(id -un)
-  if [ "$(id -u)" = 0 ]; then
-    pg_user=postgres
-    id -u "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home "$pg_user"
-  fi
+# PostgreSQL refuses to run as root: use the 'postgres' system user, or make one.
+pg_user=$(id -un)
+if [ "$(id -u)" = 0 ]; then
+  pg_user=postgres
+  id -u "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home "$pg_user"
+fi
+export AKKAFRAUD_TEST_PG_BIN="$pg_bin" AKKAFRAUD_TEST_PG_USER="$pg_user"
+
+start_throwaway_postgres() {
   mkdir -p "$work/pg/data" "$work/pg/sock"
   chown -R "$pg_user" "$work/pg"
 
@@ -71,12 +75,6 @@ start_throwaway_postgres() {
   [ -n "$pg_started" ] || { cat "$work/pg/postgres.log" >&2; die "could not start PostgreSQL on a free port (log above)."; }
   say "PostgreSQL is up on 127.0.0.1:$port"
   export AKKAFRAUD_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
-  # What tests that stop and restart the server for real need (see tests/AkkaFraud.TestSupport/PostgresServer.cs).
-  export AKKAFRAUD_TEST_PG_CTL="$pg_bin/pg_ctl"
-  export AKKAFRAUD_TEST_PGDATA="$work/pg/data"
-  export AKKAFRAUD_TEST_PG_USER="$pg_user"
-  export AKKAFRAUD_TEST_PG_OPTIONS="-p $port -k $work/pg/sock -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
-  export AKKAFRAUD_TEST_PG_LOG="$work/pg/postgres.log"
 }
 
 if [ -n "${AKKAFRAUD_TEST_POSTGRES:-}" ]; then

@@ -1,0 +1,97 @@
+using System.Data.Common;
+using System.Runtime.InteropServices;
+using AkkaFraud.Domain;
+
+namespace AkkaFraud.Storage.Internal;
+
+/// <summary>The <c>transactions</c> columns in the one order both stores write and read them.</summary>
+internal static class Rows
+{
+    public const string Columns =
+        "transaction_id, account_id, event_time, amount, currency, type, channel, merchant_id, merchant_name, " +
+        "merchant_category, counterparty_id, country, latitude, longitude, device_id, score, decision, is_flagged, " +
+        "is_duplicate, reasons, rule_set_version, kafka_partition, kafka_offset, ingested_at, processed_at";
+
+    public const int ColumnCount = 25;
+
+    /// <summary>Reads a row selected with <see cref="Columns"/>; times and amounts are read the store's way.</summary>
+    public static ScoredTransaction Read(
+        DbDataReader r, Func<DbDataReader, int, DateTimeOffset> time, Func<DbDataReader, int, decimal> amount)
+    {
+        var transaction = new Transaction
+        {
+            TransactionId = r.GetString(0),
+            AccountId = r.GetString(1),
+            EventTime = time(r, 2),
+            Amount = amount(r, 3),
+            Currency = r.GetString(4),
+            Type = WireNames.ParseType(r.GetString(5)),
+            Channel = WireNames.ParseChannel(r.GetString(6)),
+            MerchantId = NullableString(r, 7),
+            MerchantName = NullableString(r, 8),
+            MerchantCategory = NullableString(r, 9),
+            CounterpartyId = NullableString(r, 10),
+            Country = r.GetString(11),
+            Latitude = r.IsDBNull(12) ? null : r.GetDouble(12),
+            Longitude = r.IsDBNull(13) ? null : r.GetDouble(13),
+            DeviceId = NullableString(r, 14),
+        };
+        var verdict = new Verdict
+        {
+            TransactionId = transaction.TransactionId,
+            AccountId = transaction.AccountId,
+            Score = r.GetInt32(15),
+            Decision = WireNames.ParseDecision(r.GetString(16)),
+            IsDuplicate = r.GetBoolean(18),
+            Reasons = ReasonsJson.Deserialize(r.GetString(19)),
+            RuleSetVersion = r.GetInt32(20),
+        };
+        return new ScoredTransaction(transaction, verdict, r.GetInt32(21), r.GetInt64(22), time(r, 23), time(r, 24));
+    }
+
+    public static string? NullableString(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
+
+    /// <summary>The bytes as an array, without a copy when the memory already is a whole array.</summary>
+    public static byte[] Array(ReadOnlyMemory<byte> memory) =>
+        MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : memory.ToArray();
+
+    public static void Check(AlertQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is < 1 or > AlertQuery.MaxLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"Limit must be 1 to {AlertQuery.MaxLimit}");
+        }
+
+        BatchPlan.CheckText(query.RuleId, "rule id");
+        BatchPlan.CheckText(query.AccountId, "account id");
+        BatchPlan.CheckText(query.After?.TransactionId, "cursor");
+    }
+
+    public static void Check(IngestGap gap)
+    {
+        ArgumentNullException.ThrowIfNull(gap);
+        if (string.IsNullOrEmpty(gap.Topic) || gap.Partition < 0 || gap.FirstMissingOffset < 0 || gap.NextAvailableOffset <= gap.FirstMissingOffset)
+        {
+            throw new ArgumentException(
+                $"gap {gap.Topic}[{gap.Partition}] [{gap.FirstMissingOffset}, {gap.NextAvailableOffset}) is not a non-empty range of a partition",
+                nameof(gap));
+        }
+
+        BatchPlan.CheckText(gap.Topic, "topic");
+    }
+
+    public static AlertPage Page(List<ScoredTransaction> rows, int limit)
+    {
+        if (rows.Count <= limit)
+        {
+            return new AlertPage(rows, null);
+        }
+
+        rows.RemoveAt(rows.Count - 1);
+        var last = rows[^1];
+        return new AlertPage(rows, new AlertCursor(last.Transaction.EventTime, last.Transaction.TransactionId));
+    }
+}

@@ -1,0 +1,82 @@
+using AkkaFraud.Domain;
+
+namespace AkkaFraud.Storage.Internal;
+
+/// <summary>
+/// Enum values as the tables store them: the wire names of <see cref="TransactionJson"/> for type and channel (a test
+/// pins them to it; the Domain keeps its own mapping internal), lower case for decisions and rule kinds.
+/// </summary>
+internal static class WireNames
+{
+    public static string Type(TransactionType type) => type switch
+    {
+        TransactionType.Purchase => "purchase",
+        TransactionType.Transfer => "transfer",
+        TransactionType.CashWithdrawal => "cash-withdrawal",
+        TransactionType.Refund => "refund",
+        TransactionType.Payment => "payment",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
+    public static TransactionType ParseType(string value) => value switch
+    {
+        "purchase" => TransactionType.Purchase,
+        "transfer" => TransactionType.Transfer,
+        "cash-withdrawal" => TransactionType.CashWithdrawal,
+        "refund" => TransactionType.Refund,
+        "payment" => TransactionType.Payment,
+        _ => throw new FormatException($"unknown transaction type '{value}' in the database"),
+    };
+
+    public static string Channel(Channel channel) => channel switch
+    {
+        Domain.Channel.Pos => "pos",
+        Domain.Channel.Ecom => "ecom",
+        Domain.Channel.Atm => "atm",
+        Domain.Channel.Transfer => "transfer",
+        _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, null),
+    };
+
+    public static Channel ParseChannel(string value) => value switch
+    {
+        "pos" => Domain.Channel.Pos,
+        "ecom" => Domain.Channel.Ecom,
+        "atm" => Domain.Channel.Atm,
+        "transfer" => Domain.Channel.Transfer,
+        _ => throw new FormatException($"unknown channel '{value}' in the database"),
+    };
+
+    public static string Decision(Decision decision) => decision switch
+    {
+        Domain.Decision.Approve => "approve",
+        Domain.Decision.Review => "review",
+        Domain.Decision.Block => "block",
+        _ => throw new ArgumentOutOfRangeException(nameof(decision), decision, null),
+    };
+
+    public static Decision ParseDecision(string value) => value switch
+    {
+        "approve" => Domain.Decision.Approve,
+        "review" => Domain.Decision.Review,
+        "block" => Domain.Decision.Block,
+        _ => throw new FormatException($"unknown decision '{value}' in the database"),
+    };
+
+    public static string RuleKind(RuleKind kind) => kind switch
+    {
+        Domain.RuleKind.Threshold => "threshold",
+        Domain.RuleKind.Velocity => "velocity",
+        Domain.RuleKind.ImpossibleTravel => "impossible-travel",
+        Domain.RuleKind.CardTesting => "card-testing",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    public static RuleKind ParseRuleKind(string value) => value switch
+    {
+        "threshold" => Domain.RuleKind.Threshold,
+        "velocity" => Domain.RuleKind.Velocity,
+        "impossible-travel" => Domain.RuleKind.ImpossibleTravel,
+        "card-testing" => Domain.RuleKind.CardTesting,
+        _ => throw new FormatException($"unknown rule kind '{value}' in the database"),
+    };
+}

@@ -1,0 +1,439 @@
+using AkkaFraud.Domain;
+using static AkkaFraud.Storage.Tests.TestData;
+
+namespace AkkaFraud.Storage.Tests;
+
+/// <summary>
+/// What every <see cref="IFraudStore"/> guarantees. Each provider's subclass supplies fresh, isolated storage per test;
+/// stores are created through <see cref="FraudStoreFactory"/>, as the node creates them.
+/// </summary>
+public abstract class FraudStoreContract
+{
+    protected abstract StoreProvider Provider { get; }
+
+    /// <summary>Settings for storage no other test uses (empty: the factory migrates it).</summary>
+    protected abstract Task<FraudStoreSettings> NewStorageAsync();
+
+    /// <summary>The migration versions recorded in that storage.</summary>
+    protected abstract Task<IReadOnlyList<int>> AppliedMigrationsAsync(FraudStoreSettings settings);
+
+    private async Task<IFraudStore> NewStoreAsync() => await FraudStoreFactory.CreateAsync(await NewStorageAsync());
+
+    [Fact]
+    public async Task Migrations_are_applied_once_when_several_nodes_start_at_once()
+    {
+        var settings = await NewStorageAsync();
+        var stores = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => FraudStoreFactory.CreateAsync(settings))));
+        try
+        {
+            Assert.All(stores, s => Assert.Equal(Provider, s.Provider));
+            Assert.Equal([1], await AppliedMigrationsAsync(settings));
+            Assert.IsType<BatchCommitted>(await stores[3].WriteBatchAsync(Batch([Scored("t-1")], new OffsetCommit(P(0), null, 1))));
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+
+        // A restart finds the schema current and the data in place.
+        await using var reopened = await FraudStoreFactory.CreateAsync(settings);
+        Assert.Equal([1], await AppliedMigrationsAsync(settings));
+        Assert.Equal(Scored("t-1"), await reopened.GetTransactionAsync("t-1"));
+    }
+
+    [Fact]
+    public async Task A_batch_round_trips_every_field_of_the_transaction_and_its_verdict()
+    {
+        await using var store = await NewStoreAsync();
+        var full = Scored("t-full", decision: Decision.Block, reasons: [Velocity, Large], amount: 9500.2501m, partition: 3, offset: 77);
+        var bare = Scored("t-bare", merchantName: null) with
+        {
+            Transaction = Scored("t-bare").Transaction with
+            {
+                Type = TransactionType.CashWithdrawal,
+                Channel = Channel.Atm,
+                MerchantId = null,
+                MerchantName = null,
+                MerchantCategory = null,
+                CounterpartyId = null,
+                Latitude = null,
+                Longitude = null,
+                DeviceId = null,
+                EventTime = new DateTimeOffset(2026, 3, 1, 14, 0, 0, 123, TimeSpan.FromHours(2)),
+            },
+            Verdict = Scored("t-bare").Verdict with { IsDuplicate = true },
+        };
+
+        var result = await store.WriteBatchAsync(Batch([full, bare], new OffsetCommit(P(3), null, 78)));
+
+        Assert.Equal(new BatchCommitted(2, 0, 0, 0), result);
+        Assert.Equal(full, await store.GetTransactionAsync("t-full"));
+        Assert.Equal(bare, await store.GetTransactionAsync("t-bare"));
+        Assert.Equal([Velocity, Large], (await store.GetTransactionAsync("t-full"))!.Verdict.Reasons.AsEnumerable());
+        Assert.Null(await store.GetTransactionAsync("t-missing"));
+    }
+
+    [Fact]
+    public async Task Hostile_text_and_bytes_round_trip_exactly()
+    {
+        await using var store = await NewStoreAsync();
+        string[] texts =
+        [
+            "'; DROP TABLE transactions; --",
+            "<script>alert(\"x\")</script><img src=x onerror=alert(1)>",
+            "\"double\" 'single' `back` \\ backslash \\\\ $1 @p0 ?",
+            "Zürich Ωμέγα 東京 עברית مرحبا",
+            "💳🚨 👨‍👩‍👧‍👦 🏳️‍🌈",
+            "line\nbreak\ttab\r\nwindows",
+            "%s %d {0} ${x} \u200B\u202Eevil",
+            string.Concat(Enumerable.Repeat("long 💳 <b>text</b> ", 20_000)),
+        ];
+        var rows = texts.Select((text, i) => Scored($"t-hostile-{i}", account: text.Length > 64 ? "acct-long" : text, merchantName: text,
+            decision: Decision.Review, reasons: [new Reason(text.Length > 200 ? "rule-long" : text, RuleKind.Velocity, 1, 0, 50, text)])).ToArray();
+        var payload = Enumerable.Range(0, 256).Select(b => (byte)b).Concat(new byte[] { 0xC3, 0x28, 0xFF, 0x00 }).ToArray();
+        var letters = texts.Select((text, i) => Letter(i, payload, detail: text)).ToArray();
+
+        var result = await store.WriteBatchAsync(Batch(rows) with { DeadLetters = letters });
+
+        Assert.Equal(new BatchCommitted(rows.Length, 0, letters.Length, 0), result);
+        foreach (var row in rows)
+        {
+            Assert.Equal(row, await store.GetTransactionAsync(row.Transaction.TransactionId));
+            var byRule = await store.GetAlertsAsync(new AlertQuery { RuleId = row.Verdict.Reasons[0].RuleId, AccountId = row.Transaction.AccountId });
+            Assert.Contains(row, byRule.Items);
+        }
+
+        var stored = await store.GetRecentDeadLettersAsync(100);
+        Assert.Equal(letters.Length, stored.Count);
+        foreach (var letter in letters)
+        {
+            var match = Assert.Single(stored, s => s.KafkaOffset == letter.KafkaOffset);
+            Assert.Equal(letter.Detail, match.Detail);
+            Assert.Equal(payload, match.Payload.ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task Stored_offsets_are_read_back_for_the_partitions_asked()
+    {
+        await using var store = await NewStoreAsync();
+        await store.WriteBatchAsync(Batch([], new OffsetCommit(P(0), null, 10), new OffsetCommit(P(1), null, 20)));
+        await store.WriteBatchAsync(Batch([], new OffsetCommit(P(0), 10, 15)));
+
+        var offsets = await store.GetOffsetsAsync(Group, [P(0), P(1), P(2), new TopicPartition("other", 0)]);
+
+        Assert.Equal(new Dictionary<TopicPartition, long> { [P(0)] = 15, [P(1)] = 20 }, offsets);
+        Assert.Empty(await store.GetOffsetsAsync("another-group", [P(0), P(1)]));
+    }
+
+    [Fact]
+    public async Task A_stale_expected_offset_fences_the_whole_batch_and_writes_nothing()
+    {
+        await using var store = await NewStoreAsync();
+        await store.WriteBatchAsync(Batch([Scored("t-owner", offset: 9)], new OffsetCommit(P(0), null, 10)));
+        var totals = await store.GetTotalsAsync();
+
+        var zombie = Batch([Scored("t-zombie", offset: 5), Scored("t-zombie-2", partition: 1, offset: 0)],
+                new OffsetCommit(P(0), 5, 6), new OffsetCommit(P(1), null, 1)) with
+        {
+            DeadLetters = [Letter(4)],
+            Checkpoints = [new AccountCheckpoint("acct-1", 0, 5, new byte[] { 1, 2, 3 })],
+        };
+        var result = await store.WriteBatchAsync(zombie);
+
+        var fenced = Assert.IsType<BatchFenced>(result);
+        Assert.Equal([new OffsetConflict(P(0), 5, 10)], fenced.Conflicts.AsEnumerable());
+        Assert.Contains("transactions[0]", fenced.ToString(), StringComparison.Ordinal);
+        Assert.Null(await store.GetTransactionAsync("t-zombie"));
+        Assert.Null(await store.GetTransactionAsync("t-zombie-2"));
+        Assert.Equal(new Dictionary<TopicPartition, long> { [P(0)] = 10 }, await store.GetOffsetsAsync(Group, [P(0), P(1)]));
+        Assert.Empty(await store.GetCheckpointsAsync(["acct-1"]));
+        Assert.Empty(await store.GetRecentDeadLettersAsync(10));
+        Assert.Equal(totals, await store.GetTotalsAsync());
+    }
+
+    [Fact]
+    public async Task No_stored_offset_is_an_expectation_that_can_fail_too()
+    {
+        await using var store = await NewStoreAsync();
+        await store.WriteBatchAsync(Batch([], new OffsetCommit(P(0), null, 10)));
+
+        var claimedAgain = await store.WriteBatchAsync(Batch([Scored("t-late")], new OffsetCommit(P(0), null, 12)));
+        var expectedWhereNone = await store.WriteBatchAsync(Batch([Scored("t-late")], new OffsetCommit(P(1), 10, 12)));
+
+        Assert.Equal([new OffsetConflict(P(0), null, 10)], Assert.IsType<BatchFenced>(claimedAgain).Conflicts.AsEnumerable());
+        Assert.Equal([new OffsetConflict(P(1), 10, null)], Assert.IsType<BatchFenced>(expectedWhereNone).Conflicts.AsEnumerable());
+        Assert.Null(await store.GetTransactionAsync("t-late"));
+    }
+
+    [Fact]
+    public async Task Two_writers_claiming_the_same_partition_commit_exactly_once_per_round()
+    {
+        var settings = await NewStorageAsync();
+        await using var first = await FraudStoreFactory.CreateAsync(settings);
+        await using var second = await FraudStoreFactory.CreateAsync(settings);
+        long? expected = null;
+        var winners = new List<string>();
+        for (var round = 0; round < 8; round++)
+        {
+            var next = (expected ?? 0) + 5;
+            var claims = new[] { (first, "a"), (second, "b") }.Select(w => Task.Run(() => w.Item1.WriteBatchAsync(
+                Batch(Many($"t-{w.Item2}-{round}", 5, firstOffset: expected ?? 0), new OffsetCommit(P(0), expected, next))))).ToArray();
+            var results = await Task.WhenAll(claims);
+
+            var committed = Assert.Single(results.OfType<BatchCommitted>());
+            var fenced = Assert.Single(results.OfType<BatchFenced>());
+            Assert.Equal([new OffsetConflict(P(0), expected, next)], fenced.Conflicts.AsEnumerable());
+            Assert.Equal(5, committed.Transactions);
+            var winner = results[0] is BatchCommitted ? "a" : "b";
+            var loser = winner == "a" ? "b" : "a";
+            winners.Add(winner);
+            Assert.NotNull(await first.GetTransactionAsync($"t-{winner}-{round}-0"));
+            Assert.Null(await first.GetTransactionAsync($"t-{loser}-{round}-0"));
+            expected = next;
+        }
+
+        Assert.Equal(new Dictionary<TopicPartition, long> { [P(0)] = 40 }, await first.GetOffsetsAsync(Group, [P(0)]));
+        Assert.Equal(40, (await second.GetTotalsAsync()).Transactions);
+    }
+
+    [Fact]
+    public async Task A_transaction_id_already_stored_is_skipped_without_failing_the_batch()
+    {
+        await using var store = await NewStoreAsync();
+        var original = Scored("t-1", amount: 100m, decision: Decision.Review);
+        await store.WriteBatchAsync(Batch([original], new OffsetCommit(P(0), null, 1)));
+
+        var resent = Scored("t-1", amount: 999m);
+        var result = await store.WriteBatchAsync(Batch([resent, Scored("t-2", offset: 1)], new OffsetCommit(P(0), 1, 2)));
+
+        Assert.Equal(new BatchCommitted(1, 1, 0, 0), result);
+        Assert.Equal(original, await store.GetTransactionAsync("t-1"));
+        Assert.NotNull(await store.GetTransactionAsync("t-2"));
+        var totals = await store.GetTotalsAsync();
+        Assert.Equal((2, 1, 112.5m), (totals.Transactions, totals.Flagged, totals.Amount));
+    }
+
+    [Fact]
+    public async Task An_id_repeated_within_one_batch_is_stored_once_and_the_first_wins()
+    {
+        await using var store = await NewStoreAsync();
+        var first = Scored("t-1", amount: 1m);
+
+        var result = await store.WriteBatchAsync(Batch([first, Scored("t-1", amount: 2m), Scored("t-1", amount: 3m)]));
+
+        Assert.Equal(new BatchCommitted(1, 2, 0, 0), result);
+        Assert.Equal(first, await store.GetTransactionAsync("t-1"));
+        Assert.Equal(1, (await store.GetTotalsAsync()).Transactions);
+    }
+
+    [Fact]
+    public async Task Writers_of_different_partitions_sending_the_same_ids_store_each_once()
+    {
+        var settings = await NewStorageAsync();
+        await using var first = await FraudStoreFactory.CreateAsync(settings);
+        await using var second = await FraudStoreFactory.CreateAsync(settings);
+        var shared = Many("t-shared", 300);
+
+        var results = await Task.WhenAll(
+            Task.Run(() => first.WriteBatchAsync(Batch(shared, new OffsetCommit(P(0), null, 300)))),
+            Task.Run(() => second.WriteBatchAsync(Batch(shared.Select(r => r with { KafkaPartition = 1 }), new OffsetCommit(P(1), null, 300)))));
+
+        var committed = results.Cast<BatchCommitted>().ToArray();
+        Assert.Equal(300, committed.Sum(c => c.Transactions));
+        Assert.Equal(300, committed.Sum(c => c.DuplicatesSkipped));
+        Assert.Equal(300, (await first.GetTotalsAsync()).Transactions);
+    }
+
+    [Fact]
+    public async Task Dead_letters_keep_their_bytes_and_are_stored_once_per_record()
+    {
+        await using var store = await NewStoreAsync();
+        var letter = Letter(7, payload: [0x00, 0xFF, 0x7B, 0x22, 0xC3]);
+
+        var firstTime = await store.WriteBatchAsync(Batch([]) with { DeadLetters = [letter, letter] });
+        var replayed = await store.WriteBatchAsync(Batch([]) with { DeadLetters = [letter, Letter(8)] });
+
+        Assert.Equal(new BatchCommitted(0, 0, 1, 0), firstTime);
+        Assert.Equal(new BatchCommitted(0, 0, 1, 0), replayed);
+        var stored = await store.GetRecentDeadLettersAsync(10);
+        Assert.Equal([8L, 7L], stored.Select(s => s.KafkaOffset));
+        var seven = stored[1];
+        Assert.Equal((letter.Topic, letter.KafkaPartition, letter.ReasonCode, letter.Detail, letter.ReceivedAt),
+            (seven.Topic, seven.KafkaPartition, seven.ReasonCode, seven.Detail, seven.ReceivedAt));
+        Assert.Equal(letter.Payload.ToArray(), seven.Payload.ToArray());
+        Assert.Equal(2, (await store.GetTotalsAsync()).DeadLetters);
+        Assert.Single(await store.GetRecentDeadLettersAsync(1));
+    }
+
+    [Fact]
+    public async Task Checkpoints_are_read_in_batches_and_the_newest_write_wins()
+    {
+        await using var store = await NewStoreAsync();
+        var state = new AccountState();
+        foreach (var row in Many("t-state", 20))
+        {
+            RuleEngine.Apply(state, row.Transaction with { AccountId = "acct-real" }, RuleSet.Seed);
+        }
+
+        var checkpoints = Enumerable.Range(0, 12_345)
+            .Select(i => new AccountCheckpoint($"acct-{i}", i % 8, i, BitConverter.GetBytes(i)))
+            .Append(new AccountCheckpoint("acct-real", 2, 19, state.ToBytes()))
+            .ToArray();
+        Assert.Equal(new BatchCommitted(0, 0, 0, checkpoints.Length), await store.WriteBatchAsync(Batch([]) with { Checkpoints = checkpoints }));
+        await store.WriteBatchAsync(Batch([]) with
+        {
+            Checkpoints = [new AccountCheckpoint("acct-5", 5, 100, new byte[] { 9 }), new AccountCheckpoint("acct-5", 5, 101, new byte[] { 10 })],
+        });
+
+        var asked = checkpoints.Select(c => c.AccountId).Concat(["acct-unknown", "acct-5"]).ToArray();
+        var read = await store.GetCheckpointsAsync(asked);
+
+        Assert.Equal(checkpoints.Length, read.Count);
+        Assert.Equal((5, 101L), (read["acct-5"].KafkaPartition, read["acct-5"].AsOfOffset));
+        Assert.Equal([10], read["acct-5"].State.ToArray());
+        Assert.Equal((7, 12_343L), (read["acct-12343"].KafkaPartition, read["acct-12343"].AsOfOffset));
+        Assert.Equal(BitConverter.GetBytes(12_343), read["acct-12343"].State.ToArray());
+        Assert.Equal(state.ToBytes(), AccountState.FromBytes(read["acct-real"].State.Span).ToBytes());
+        Assert.Empty(await store.GetCheckpointsAsync([]));
+    }
+
+    [Fact]
+    public async Task Alerts_are_filtered_and_paged_newest_first()
+    {
+        await using var store = await NewStoreAsync();
+        var rows = Enumerable.Range(0, 60).Select(i => Scored(
+            $"t-{i:D2}",
+            account: i % 3 == 0 ? "acct-a" : "acct-b",
+            at: T0.AddMinutes(i / 2),
+            decision: (i % 4) switch { 0 => Decision.Approve, 1 => Decision.Review, _ => Decision.Block },
+            reasons: (i % 4) switch { 0 => [], 1 => [Velocity], 2 => [Large], _ => [Velocity, Large] },
+            offset: i)).ToArray();
+        await store.WriteBatchAsync(Batch(rows, new OffsetCommit(P(0), null, 60)));
+        IEnumerable<ScoredTransaction> Expected(Func<ScoredTransaction, bool> filter) => rows
+            .Where(r => r.Verdict.Flagged && filter(r))
+            .OrderByDescending(r => r.Transaction.EventTime).ThenByDescending(r => r.Transaction.TransactionId, StringComparer.Ordinal);
+
+        Assert.Equal(Expected(_ => true), await AllPagesAsync(store, new AlertQuery { Limit = 7 }));
+        Assert.Equal(Expected(r => r.Verdict.Decision == Decision.Block), await AllPagesAsync(store, new AlertQuery { Decision = Decision.Block, Limit = 4 }));
+        Assert.Equal(Expected(r => r.Verdict.Reasons.Contains(Velocity)), await AllPagesAsync(store, new AlertQuery { RuleId = "velocity-1m" }));
+        Assert.Equal(Expected(r => r.Transaction.AccountId == "acct-a"), await AllPagesAsync(store, new AlertQuery { AccountId = "acct-a", Limit = 3 }));
+        var from = T0.AddMinutes(5);
+        var to = T0.AddMinutes(12);
+        Assert.Equal(
+            Expected(r => r.Transaction.EventTime >= from && r.Transaction.EventTime < to && r.Verdict.Reasons.Contains(Large) && r.Transaction.AccountId == "acct-b"),
+            await AllPagesAsync(store, new AlertQuery { From = from, To = to, RuleId = "large-amount", AccountId = "acct-b", Limit = 2 }));
+        Assert.Empty((await store.GetAlertsAsync(new AlertQuery { Decision = Decision.Approve })).Items);
+        Assert.Empty((await store.GetAlertsAsync(new AlertQuery { RuleId = "no-such-rule" })).Items);
+        var firstPage = await store.GetAlertsAsync(new AlertQuery { Limit = 45 });
+        Assert.Equal(45, firstPage.Items.Count);
+        Assert.Null(firstPage.Next);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.GetAlertsAsync(new AlertQuery { Limit = 0 }));
+    }
+
+    private static async Task<List<ScoredTransaction>> AllPagesAsync(IFraudStore store, AlertQuery query)
+    {
+        var all = new List<ScoredTransaction>();
+        for (var page = await store.GetAlertsAsync(query); ; page = await store.GetAlertsAsync(query with { After = page.Next }))
+        {
+            Assert.True(page.Items.Count <= query.Limit);
+            all.AddRange(page.Items);
+            if (page.Next is null)
+            {
+                return all;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Account_history_is_newest_first_and_limited()
+    {
+        await using var store = await NewStoreAsync();
+        var rows = Many("t-h", 30);
+        await store.WriteBatchAsync(Batch(rows));
+
+        var history = await store.GetAccountHistoryAsync("t-h-acct-3", 3);
+
+        Assert.Equal(rows.Where(r => r.Transaction.AccountId == "t-h-acct-3").OrderByDescending(r => r.Transaction.EventTime).Take(3), history);
+        Assert.Empty(await store.GetAccountHistoryAsync("acct-nobody", 10));
+    }
+
+    [Fact]
+    public async Task Minute_rollups_and_totals_count_each_stored_record_once()
+    {
+        await using var store = await NewStoreAsync();
+        var rows = Enumerable.Range(0, 50).Select(i => Scored(
+            $"t-{i}", at: T0.AddSeconds(i * 5), amount: 100.0001m * (i + 1),
+            decision: (i % 5) switch { 0 => Decision.Block, 1 => Decision.Review, _ => Decision.Approve })).ToArray();
+        await store.WriteBatchAsync(Batch(rows[..30]) with { DeadLetters = [Letter(1), Letter(200)] });
+        await store.WriteBatchAsync(Batch(rows[20..]) with { DeadLetters = [Letter(1)] }); // 10 re-sent rows, 1 re-sent dead letter
+
+        var expected = rows.GroupBy(r => T0.AddMinutes(Math.Floor((r.Transaction.EventTime - T0).TotalMinutes)))
+            .Select(g => new MinuteRollup(g.Key, g.Count(), g.Count(r => r.Verdict.Flagged), g.Count(r => r.Verdict.Decision == Decision.Block),
+                g.Sum(r => r.Transaction.Amount), g.Where(r => r.Verdict.Flagged).Sum(r => r.Transaction.Amount),
+                g.Key == T0 ? 1 : g.Key == T0.AddMinutes(3) ? 1 : 0))
+            .ToList();
+        var rollups = await store.GetMinuteRollupsAsync(T0, T0.AddHours(1));
+
+        Assert.Equal(expected, rollups);
+        Assert.Equal(expected.Skip(1).Take(2), await store.GetMinuteRollupsAsync(T0.AddSeconds(1), T0.AddMinutes(3)));
+        Assert.Equal(
+            new StoreTotals(50, rows.Count(r => r.Verdict.Flagged), 10, rows.Sum(r => r.Transaction.Amount),
+                rows.Where(r => r.Verdict.Flagged).Sum(r => r.Transaction.Amount), 2),
+            await store.GetTotalsAsync());
+    }
+
+    [Fact]
+    public async Task Ingest_gaps_are_recorded_once_and_only_ever_widened()
+    {
+        await using var store = await NewStoreAsync();
+        Assert.Empty(await store.GetGapsAsync());
+
+        await store.RecordGapAsync(new IngestGap(Topic, 2, 100, 150, T0));
+        await store.RecordGapAsync(new IngestGap(Topic, 2, 100, 170, T0.AddMinutes(1)));
+        await store.RecordGapAsync(new IngestGap(Topic, 2, 100, 120, T0.AddMinutes(2)));
+        await store.RecordGapAsync(new IngestGap(Topic, 3, 0, 10, T0.AddMinutes(3)));
+
+        var gaps = await store.GetGapsAsync();
+        Assert.Equal([new IngestGap(Topic, 3, 0, 10, T0.AddMinutes(3)), new IngestGap(Topic, 2, 100, 170, T0)], gaps);
+        Assert.Equal(70, gaps[1].MissingCount);
+        await Assert.ThrowsAsync<ArgumentException>(() => store.RecordGapAsync(new IngestGap(Topic, 2, 10, 10, T0)));
+    }
+
+    [Fact]
+    public async Task A_malformed_batch_is_rejected_before_anything_is_written()
+    {
+        await using var store = await NewStoreAsync();
+        var good = Scored("t-good");
+        StoreBatch[] malformed =
+        [
+            Batch([good, Scored("t-bad") with { Verdict = good.Verdict }]),
+            Batch([good, Scored("t-bad", amount: 1.00001m)]),
+            Batch([good, Scored("t-bad", merchantName: "nul\0inside")]),
+            Batch([good, Scored("t-bad", merchantName: "lone \uD83D surrogate")]),
+            Batch([good], new OffsetCommit(P(0), null, 1), new OffsetCommit(P(0), null, 2)),
+            Batch([good], new OffsetCommit(P(0), 10, 9)),
+            Batch([good]) with { ConsumerGroup = "" },
+        ];
+
+        foreach (var batch in malformed)
+        {
+            await Assert.ThrowsAsync<ArgumentException>(() => store.WriteBatchAsync(batch));
+        }
+
+        Assert.Null(await store.GetTransactionAsync("t-good"));
+        Assert.Equal(0, (await store.GetTotalsAsync()).Transactions);
+    }
+
+    [Fact]
+    public async Task An_empty_batch_commits_and_changes_nothing()
+    {
+        await using var store = await NewStoreAsync();
+
+        Assert.Equal(new BatchCommitted(0, 0, 0, 0), await store.WriteBatchAsync(Batch([])));
+        Assert.Equal(new StoreTotals(0, 0, 0, 0, 0, 0), await store.GetTotalsAsync());
+    }
+}
