@@ -1,0 +1,28 @@
+using AkkaFraud.Domain;
+
+namespace AkkaFraud.Simulator.Tests;
+
+/// <summary>Simulator set-ups the tests share; the big sample is generated once per test run.</summary>
+internal static class Traffic
+{
+    /// <summary>Options for <paramref name="accounts"/> customers making five payments a day each, as real ones do.</summary>
+    public static SimulatorOptions Realistic(int accounts, int seed = 7, double fraudShare = 0.02, double invalidShare = 0) => new()
+    {
+        Seed = seed,
+        Accounts = accounts,
+        EventsPerSecond = accounts * 5 / 86_400.0,
+        FraudShare = fraudShare,
+        InvalidShare = invalidShare,
+    };
+
+    private static readonly Lazy<IReadOnlyList<SimulatedTransaction>> LargeSample =
+        new(() => [.. new TrafficSimulator(Realistic(20_000)).Transactions().Take(200_000)]);
+
+    /// <summary>200,000 transactions of 20,000 accounts (two days), 2% fraud: every scenario well represented.</summary>
+    public static IReadOnlyList<SimulatedTransaction> Sample => LargeSample.Value;
+
+    public static IEnumerable<FraudLabel> Labels(this IEnumerable<SimulatedTransaction> transactions) =>
+        transactions.Where(t => t.Label is not null).Select(t => t.Label!);
+
+    public static IEnumerable<Transaction> Only(this IEnumerable<SimulatedTransaction> transactions) => transactions.Select(t => t.Transaction);
+}
