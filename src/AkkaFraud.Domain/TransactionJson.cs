@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -12,11 +13,119 @@ namespace AkkaFraud.Domain;
 /// </summary>
 public static class TransactionJson
 {
-    public static byte[] Serialize(Transaction transaction) =>
-        JsonSerializer.SerializeToUtf8Bytes(TransactionDocument.From(transaction), TransactionJsonContext.Default.TransactionDocument);
+    // Hand-written rather than through the serializer: producers (the simulator, benchmarks) write millions of
+    // records a second and the reflection-free path is twice as fast. The byte-for-byte form is the serializer's own
+    // (same names, order, escaping), which a test checks against TransactionDocument.
+    private static readonly JsonEncodedText TransactionIdName = JsonEncodedText.Encode("transactionId");
+    private static readonly JsonEncodedText AccountIdName = JsonEncodedText.Encode("accountId");
+    private static readonly JsonEncodedText EventTimeName = JsonEncodedText.Encode("eventTime");
+    private static readonly JsonEncodedText AmountName = JsonEncodedText.Encode("amount");
+    private static readonly JsonEncodedText CurrencyName = JsonEncodedText.Encode("currency");
+    private static readonly JsonEncodedText TypeProperty = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText ChannelProperty = JsonEncodedText.Encode("channel");
+    private static readonly JsonEncodedText MerchantIdName = JsonEncodedText.Encode("merchantId");
+    private static readonly JsonEncodedText MerchantNameName = JsonEncodedText.Encode("merchantName");
+    private static readonly JsonEncodedText MerchantCategoryName = JsonEncodedText.Encode("merchantCategory");
+    private static readonly JsonEncodedText CounterpartyIdName = JsonEncodedText.Encode("counterpartyId");
+    private static readonly JsonEncodedText CountryName = JsonEncodedText.Encode("country");
+    private static readonly JsonEncodedText LatitudeName = JsonEncodedText.Encode("lat");
+    private static readonly JsonEncodedText LongitudeName = JsonEncodedText.Encode("lon");
+    private static readonly JsonEncodedText DeviceIdName = JsonEncodedText.Encode("deviceId");
 
-    public static void Serialize(Utf8JsonWriter writer, Transaction transaction) =>
-        JsonSerializer.Serialize(writer, TransactionDocument.From(transaction), TransactionJsonContext.Default.TransactionDocument);
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _scratch;
+
+    public static byte[] Serialize(Transaction transaction)
+    {
+        var (buffer, writer) = _scratch ??= CreateScratch();
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        Serialize(writer, transaction);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static void Serialize(Utf8JsonWriter writer, Transaction t)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(t);
+        writer.WriteStartObject();
+        writer.WriteString(TransactionIdName, t.TransactionId);
+        writer.WriteString(AccountIdName, t.AccountId);
+        Span<byte> time = stackalloc byte[24];
+        writer.WriteString(EventTimeName, FormatEventTime(t.EventTime, time));
+        writer.WriteNumber(AmountName, t.Amount);
+        writer.WriteString(CurrencyName, t.Currency);
+        writer.WriteString(TypeProperty, TypeName(t.Type));
+        writer.WriteString(ChannelProperty, ChannelName(t.Channel));
+        WriteOptional(writer, MerchantIdName, t.MerchantId);
+        WriteOptional(writer, MerchantNameName, t.MerchantName);
+        WriteOptional(writer, MerchantCategoryName, t.MerchantCategory);
+        WriteOptional(writer, CounterpartyIdName, t.CounterpartyId);
+        writer.WriteString(CountryName, t.Country);
+        if (t.Latitude is { } lat)
+        {
+            writer.WriteNumber(LatitudeName, lat);
+        }
+
+        if (t.Longitude is { } lon)
+        {
+            writer.WriteNumber(LongitudeName, lon);
+        }
+
+        WriteOptional(writer, DeviceIdName, t.DeviceId);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The wire form of an event time: UTC, milliseconds, e.g. <c>2026-11-26T08:00:00.000Z</c>.</summary>
+    public static string FormatEventTime(DateTimeOffset eventTime)
+    {
+        Span<byte> time = stackalloc byte[24];
+        return System.Text.Encoding.ASCII.GetString(FormatEventTime(eventTime, time));
+    }
+
+    private static ReadOnlySpan<byte> FormatEventTime(DateTimeOffset eventTime, Span<byte> into)
+    {
+        var utc = eventTime.UtcDateTime;
+        Digits(into[..4], utc.Year);
+        into[4] = (byte)'-';
+        Digits(into.Slice(5, 2), utc.Month);
+        into[7] = (byte)'-';
+        Digits(into.Slice(8, 2), utc.Day);
+        into[10] = (byte)'T';
+        Digits(into.Slice(11, 2), utc.Hour);
+        into[13] = (byte)':';
+        Digits(into.Slice(14, 2), utc.Minute);
+        into[16] = (byte)':';
+        Digits(into.Slice(17, 2), utc.Second);
+        into[19] = (byte)'.';
+        Digits(into.Slice(20, 3), utc.Millisecond);
+        into[23] = (byte)'Z';
+        return into;
+    }
+
+    private static void Digits(Span<byte> into, int value)
+    {
+        for (var i = into.Length - 1; i >= 0; i--)
+        {
+            into[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+    }
+
+    private static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) CreateScratch()
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        return (buffer, new Utf8JsonWriter(buffer));
+    }
 
     internal static string TypeName(TransactionType type) => type switch
     {
@@ -85,7 +194,7 @@ internal sealed class TransactionDocument
     {
         TransactionId = t.TransactionId,
         AccountId = t.AccountId,
-        EventTime = t.EventTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        EventTime = TransactionJson.FormatEventTime(t.EventTime),
         Amount = t.Amount,
         Currency = t.Currency,
         Type = TransactionJson.TypeName(t.Type),
