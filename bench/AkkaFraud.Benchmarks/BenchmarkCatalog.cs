@@ -4,6 +4,9 @@ internal static class BenchmarkCatalog
 {
     private static readonly Dictionary<string, (string Description, Func<string[], int> Run)> Benchmarks = new(StringComparer.Ordinal)
     {
+        [StorageWriteBenchmark.Name] = (StorageWriteBenchmark.Description, StorageWriteBenchmark.Run),
+        [KafkaConsumeBenchmark.Name] = (KafkaConsumeBenchmark.Description, KafkaConsumeBenchmark.Run),
+        [SimulatorBenchmark.Name] = (SimulatorBenchmark.Description, SimulatorBenchmark.Run),
     };
 
     public static int Run(string[] args)

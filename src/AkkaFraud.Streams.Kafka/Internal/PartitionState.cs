@@ -1,0 +1,24 @@
+using Confluent.Kafka;
+
+namespace AkkaFraud.Streams.Kafka.Internal;
+
+/// <summary>
+/// One assignment of one partition to one source: created when the partition is assigned, revoked once. A partition
+/// assigned again gets a new state, so records of an earlier assignment still in the buffer are recognised and dropped.
+/// </summary>
+internal sealed class PartitionState(TopicPartition topicPartition)
+{
+    /// <summary>Records handed to the stage and not yet emitted or dropped: the poll thread adds, the stage subtracts.</summary>
+    public int Buffered;
+
+    private volatile bool _revoked;
+
+    public TopicPartition TopicPartition { get; } = topicPartition;
+
+    /// <summary>Paused in librdkafka because the buffer reached its high-water mark. Poll thread only.</summary>
+    public bool Paused { get; set; }
+
+    public bool Revoked => _revoked;
+
+    public void Revoke() => _revoked = true;
+}
