@@ -36,14 +36,22 @@ public sealed class PostgresDatabase : IAsyncLifetime
                 $"or set {ServerVariable} to a connection string of a server where this user may create databases, " +
                 "e.g. \"Host=127.0.0.1;Port=5432;Username=postgres;Password=secret\".");
 
+#if XUNIT_V3
+    public async ValueTask InitializeAsync()
+#else
     public async Task InitializeAsync()
+#endif
     {
         await using var connection = await OpenServerAsync();
         await using var create = new NpgsqlCommand($"CREATE DATABASE \"{Name}\"", connection);
         await create.ExecuteNonQueryAsync();
     }
 
+#if XUNIT_V3
+    public async ValueTask DisposeAsync()
+#else
     public async Task DisposeAsync()
+#endif
     {
         NpgsqlConnection.ClearAllPools();
         await using var connection = await OpenServerAsync();

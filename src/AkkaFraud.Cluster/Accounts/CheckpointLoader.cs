@@ -1,0 +1,88 @@
+using Akka.Actor;
+using Akka.Event;
+using AkkaFraud.Storage;
+
+namespace AkkaFraud.Cluster.Accounts;
+
+// Node-local messages (loader and accounts of one node): never on the wire, so exempt from serialize-messages.
+internal sealed record LoadCheckpoint(string AccountId) : INoSerializationVerificationNeeded;
+
+/// <summary>Null <paramref name="State"/>: the account has no checkpoint yet (a new account).</summary>
+internal sealed record CheckpointLoaded(string AccountId, ReadOnlyMemory<byte>? State) : INoSerializationVerificationNeeded;
+
+internal sealed record CheckpointLoadFailed(string AccountId, string Reason) : INoSerializationVerificationNeeded;
+
+/// <summary>
+/// One per node: turns the account activations' checkpoint requests into batched queries. While one query runs, new
+/// requests gather; when it completes they go out together, so a burst of 100k new accounts costs a few hundred
+/// queries, not 100k.
+/// </summary>
+internal sealed class CheckpointLoader : ReceiveActor
+{
+    private const int MaxBatch = 1000;
+
+    private readonly IFraudStore _store;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, List<IActorRef>> _waiting = new(StringComparer.Ordinal);
+    private bool _querying;
+
+    private sealed record QueryDone(IReadOnlyDictionary<string, List<IActorRef>> Requests, IReadOnlyDictionary<string, AccountCheckpoint>? Found, string? Error)
+        : INoSerializationVerificationNeeded;
+
+    public CheckpointLoader(IFraudStore store)
+    {
+        _store = store;
+        Receive<LoadCheckpoint>(request =>
+        {
+            if (!_waiting.TryGetValue(request.AccountId, out var askers))
+            {
+                askers = [];
+                _waiting.Add(request.AccountId, askers);
+            }
+
+            askers.Add(Sender);
+            QueryIfIdle();
+        });
+        Receive<QueryDone>(done =>
+        {
+            _querying = false;
+            foreach (var (accountId, askers) in done.Requests)
+            {
+                object reply = done.Error is not null
+                    ? new CheckpointLoadFailed(accountId, done.Error)
+                    : new CheckpointLoaded(accountId, done.Found!.TryGetValue(accountId, out var checkpoint) ? checkpoint.State : null);
+                foreach (var asker in askers)
+                {
+                    asker.Tell(reply);
+                }
+            }
+
+            QueryIfIdle();
+        });
+    }
+
+    public static Props Props(IFraudStore store) => Akka.Actor.Props.Create(() => new CheckpointLoader(store));
+
+    private void QueryIfIdle()
+    {
+        if (_querying || _waiting.Count == 0)
+        {
+            return;
+        }
+
+        var requests = _waiting.Take(MaxBatch).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        foreach (var accountId in requests.Keys)
+        {
+            _waiting.Remove(accountId);
+        }
+
+        _querying = true;
+        _store.GetCheckpointsAsync(requests.Keys.ToList()).PipeTo(Self,
+            success: found => new QueryDone(requests, found, null),
+            failure: error =>
+            {
+                _log.Warning(error, "Loading {0} account checkpoints failed; the accounts will ask again", requests.Count);
+                return new QueryDone(requests, null, error.GetBaseException().Message);
+            });
+    }
+}

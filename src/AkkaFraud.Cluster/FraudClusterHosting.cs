@@ -1,0 +1,137 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Sharding.External;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Hosting;
+using Akka.Persistence.Sql.Hosting;
+using AkkaFraud.Cluster.Accounts;
+using AkkaFraud.Cluster.Pipeline;
+using AkkaFraud.Cluster.Serialization;
+using AkkaFraud.Domain;
+using AkkaFraud.Storage;
+using AkkaFraud.Streams.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AkkaFraud.Cluster;
+
+/// <summary>Registry key of the <c>account</c> shard region (or its proxy, on nodes that do not score).</summary>
+public sealed class AccountRegion;
+
+/// <summary>Registry key of this node's <see cref="PipelineSupervisor"/>.</summary>
+public sealed class ScoringPipelineMarker;
+
+public static class ShardingSetup
+{
+    public const string AccountTypeName = "account";
+
+    /// <summary>Nodes with this role consume Kafka and host the account shards.</summary>
+    public const string ScorerRole = "scorer";
+}
+
+/// <summary>
+/// The scoring cluster's Akka.Hosting wiring, one extension per area. They take their collaborators from the service
+/// provider: <see cref="IFraudStore"/>, <see cref="RuleSetSource"/>, <see cref="PartitionProgress"/>,
+/// <see cref="FraudSettings"/>, <see cref="KafkaSettings"/> and <see cref="TimeProvider"/>.
+/// </summary>
+public static class FraudClusterHosting
+{
+    /// <summary>Our messages travel in <see cref="FraudMessageSerializer"/>'s binary form, never in a JSON default.</summary>
+    public static AkkaConfigurationBuilder AddFraudSerialization(this AkkaConfigurationBuilder builder) =>
+        builder.WithCustomSerializer("akkafraud", [typeof(IFraudMessage), typeof(FraudAlert)], system => new FraudMessageSerializer(system));
+
+    /// <summary>
+    /// Settings with no typed Akka.Hosting option: the external allocation client's timeout (older reference.conf had
+    /// none, so the ask never timed out) and a short rebalance interval so shards follow their partitions quickly.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithFraudShardingTuning(this AkkaConfigurationBuilder builder) =>
+        builder.AddHocon(
+            """
+            akka.cluster.sharding {
+              external-shard-allocation-strategy.client-timeout = 5s
+              rebalance-interval = 2s
+              state-store-mode = persistence
+            }
+            """,
+            HoconAddMode.Prepend);
+
+    /// <summary>
+    /// On scorer nodes: the <c>account</c> shard region (entities = <see cref="AccountActor"/>, shard = Kafka partition,
+    /// placed by <see cref="ExternalShardAllocationStrategy"/> on the node that owns the partition) and the node's
+    /// checkpoint loader. On other nodes: a proxy to the region. Either way registered as <see cref="AccountRegion"/>.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithFraudSharding(this AkkaConfigurationBuilder builder, bool scorer) =>
+        builder.WithFraudShardingTuning().WithActors(async (system, registry, resolver) =>
+        {
+            var sharding = ClusterSharding.Get(system);
+            if (!scorer)
+            {
+                registry.Register<AccountRegion>(await sharding.StartProxyAsync(
+                    ShardingSetup.AccountTypeName, ShardingSetup.ScorerRole, new AccountMessageExtractor()));
+                return;
+            }
+
+            var store = resolver.GetService<IFraudStore>();
+            var rules = resolver.GetService<RuleSetSource>();
+            var progress = resolver.GetService<PartitionProgress>();
+            var settings = resolver.GetService<FraudSettings>();
+            var accountSettings = new AccountSettings { PassivateAfterIdle = settings.PassivateAfterIdle };
+            var loader = system.ActorOf(CheckpointLoader.Props(store), "checkpoint-loader");
+            var region = await sharding.StartAsync(
+                ShardingSetup.AccountTypeName,
+                entityId => AccountActor.Props(entityId, loader, rules, progress, accountSettings),
+                ClusterShardingSettings.Create(system).WithRole(ShardingSetup.ScorerRole),
+                new AccountMessageExtractor(),
+                new ExternalShardAllocationStrategy(system, ShardingSetup.AccountTypeName),
+                PoisonPill.Instance);
+            registry.Register<AccountRegion>(region);
+        });
+
+    /// <summary>
+    /// On scorer nodes: the pipeline, kept running by its supervisor, drained on shutdown (coordinated shutdown's
+    /// service-unbind phase, before the node leaves the cluster, so in-flight records are committed first).
+    /// </summary>
+    public static AkkaConfigurationBuilder WithFraudPipeline(this AkkaConfigurationBuilder builder) =>
+        builder.WithActors((system, registry, resolver) =>
+        {
+            var kafka = resolver.GetService<KafkaSettings>();
+            var producer = KafkaProducer.Create(kafka);
+            var supervisor = system.ActorOf(PipelineSupervisor.Props(
+                resolver.GetService<FraudSettings>(),
+                kafka,
+                resolver.GetService<IFraudStore>(),
+                registry.Get<AccountRegion>(),
+                resolver.GetService<PartitionProgress>(),
+                producer,
+                DistributedPubSub.Get(system).Mediator,
+                resolver.GetService<TimeProvider>()), "scoring-pipeline");
+            registry.Register<ScoringPipelineMarker>(supervisor);
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "drain-scoring-pipeline", async () =>
+            {
+                await supervisor.Ask<Akka.Done>(PipelineSupervisor.Drain.Instance, TimeSpan.FromSeconds(60));
+                producer.Flush(TimeSpan.FromSeconds(10));
+                producer.Dispose();
+                return Akka.Done.Instance;
+            });
+        });
+
+    /// <summary>
+    /// Akka.Persistence.Sql as the default journal and snapshot store, in the warehouse's own database: it holds the
+    /// sharding coordinator's state (and, later, the event-sourced control plane). Tables are created on first use.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithFraudPersistence(this AkkaConfigurationBuilder builder, FraudStoreSettings store) =>
+        builder.WithSqlPersistence(
+            connectionString: store.ConnectionString,
+            providerName: store.Provider == StoreProvider.PostgreSql ? LinqToDB.ProviderName.PostgreSQL15 : LinqToDB.ProviderName.SQLiteMS,
+            autoInitialize: true);
+
+    /// <summary>Registers the services the wiring above takes from the container.</summary>
+    public static IServiceCollection AddFraudScoringServices(this IServiceCollection services, FraudSettings settings, KafkaSettings kafka, RuleSet ruleSet)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton(kafka);
+        services.AddSingleton(new RuleSetSource(ruleSet));
+        services.AddSingleton<PartitionProgress>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

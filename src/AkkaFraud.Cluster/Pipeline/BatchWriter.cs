@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Event;
+using AkkaFraud.Cluster.Accounts;
+using AkkaFraud.Domain;
+using AkkaFraud.Storage;
+using AkkaFraud.Streams.Kafka;
+using Confluent.Kafka;
+using DeadLetter = AkkaFraud.Storage.DeadLetter;
+using StoreTopicPartition = AkkaFraud.Storage.TopicPartition;
+
+namespace AkkaFraud.Cluster.Pipeline;
+
+/// <summary>A batch was refused because another owner moved a partition's stored offset: this run must restart from the store.</summary>
+public sealed class PartitionFencedException(string message) : Exception(message);
+
+/// <summary>
+/// The end of the pipeline: one batch of scored records → one warehouse transaction (rows, dead letters, checkpoints
+/// and the compare-and-set offsets), then the effects that follow a commit. Alerts and dead letters go to Kafka
+/// <em>before</em> the commit, with stable ids: a crash in between re-sends them (consumers drop the copy by id) rather
+/// than losing them. DistributedPubSub gets alerts after the commit; it feeds live screens only.
+/// </summary>
+internal sealed class BatchWriter(
+    IFraudStore store,
+    PartitionRegistry registry,
+    PartitionProgress progress,
+    IProducer<byte[]?, byte[]?> producer,
+    KafkaSettings kafka,
+    IActorRef mediator,
+    TimeProvider clock,
+    ILoggingAdapter log)
+{
+    public const string AlertsPubSubTopic = "alerts";
+
+    public KafkaConsumerControl? Control { get; set; }
+
+    public async Task<int> WriteAsync(IReadOnlyList<ScoredRecord> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var runs = registry.Snapshot();
+        var transactions = new List<ScoredTransaction>(batch.Count);
+        var deadLetters = new List<DeadLetter>();
+        var checkpoints = new Dictionary<string, AccountCheckpoint>(StringComparer.Ordinal);
+        var lastRecord = new Dictionary<int, KafkaRecord>();
+        var alerts = new List<FraudAlert>();
+        var processedAt = clock.GetUtcNow();
+        foreach (var scored in batch)
+        {
+            var ingested = scored.Ingested;
+            var record = ingested.Record;
+            // Records of a revoked partition, or of an earlier run of it, are another owner's work now.
+            if (!runs.TryGetValue(record.Partition, out var run) || run.Epoch != ingested.Epoch || record.Offset < run.StartOffset)
+            {
+                continue;
+            }
+
+            lastRecord[record.Partition] = record;
+            if (scored.Reply is { } reply)
+            {
+                var transaction = ingested.Parsed.Transaction!;
+                transactions.Add(new ScoredTransaction(transaction, reply.Verdict, record.Partition, record.Offset, ingested.IngestedAt, processedAt));
+                checkpoints[transaction.AccountId] = new AccountCheckpoint(transaction.AccountId, record.Partition, record.Offset, reply.Checkpoint);
+                if (reply.Verdict.Flagged && !reply.Verdict.IsDuplicate)
+                {
+                    alerts.Add(new FraudAlert(transaction, reply.Verdict));
+                }
+            }
+            else
+            {
+                deadLetters.Add(DeadLetter.From(ingested.Parsed.Rejection!, record.Topic, record.Partition, record.Offset, record.Value ?? [], ingested.IngestedAt));
+            }
+        }
+
+        if (lastRecord.Count == 0)
+        {
+            return 0;
+        }
+
+        await PublishToKafkaAsync(alerts, deadLetters);
+
+        var offsets = lastRecord.Select(kv => new OffsetCommit(
+            new StoreTopicPartition(kv.Value.Topic, kv.Key), runs[kv.Key].StoredOffset, kv.Value.NextOffset)).ToList();
+        var result = await store.WriteBatchAsync(new StoreBatch
+        {
+            ConsumerGroup = kafka.GroupId,
+            Transactions = transactions,
+            DeadLetters = deadLetters,
+            Checkpoints = [.. checkpoints.Values],
+            Offsets = offsets,
+        });
+
+        if (result is BatchFenced fenced)
+        {
+            PipelineMetrics.Fenced.Add(1);
+            throw new PartitionFencedException(
+                "Another owner moved the stored offsets of " + string.Join(", ", fenced.Conflicts.Select(c => $"{c.Partition} (expected {c.Expected?.ToString(CultureInfo.InvariantCulture) ?? "none"}, found {c.Actual?.ToString(CultureInfo.InvariantCulture) ?? "none"})"))
+                + "; restarting from the store.");
+        }
+
+        foreach (var (partition, record) in lastRecord)
+        {
+            var run = runs[partition];
+            run.StoredOffset = record.NextOffset;
+            progress.Committed(partition, run.Epoch, record.NextOffset);
+            Control?.MarkProcessed(record);
+        }
+
+        foreach (var alert in alerts)
+        {
+            mediator.Tell(new Publish(AlertsPubSubTopic, alert));
+        }
+
+        var now = clock.GetUtcNow();
+        var count = transactions.Count + deadLetters.Count;
+        PipelineMetrics.Scored.Add(transactions.Count);
+        PipelineMetrics.Flagged.Add(alerts.Count);
+        PipelineMetrics.DeadLettered.Add(deadLetters.Count);
+        PipelineMetrics.BatchSize.Record(count);
+        PipelineMetrics.BatchWriteMs.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        foreach (var scored in batch)
+        {
+            PipelineMetrics.IngestToCommitMs.Record((now - scored.Ingested.IngestedAt).TotalMilliseconds);
+        }
+
+        return count;
+    }
+
+    private async Task PublishToKafkaAsync(List<FraudAlert> alerts, List<DeadLetter> deadLetters)
+    {
+        if (alerts.Count == 0 && deadLetters.Count == 0)
+        {
+            return;
+        }
+
+        var deliveries = new List<Task>(alerts.Count + deadLetters.Count);
+        foreach (var alert in alerts)
+        {
+            deliveries.Add(producer.ProduceAsync(kafka.AlertsTopic, new Message<byte[]?, byte[]?>
+            {
+                Key = Encoding.UTF8.GetBytes(alert.Transaction.AccountId),
+                Value = alert.ToJson(),
+                Headers = new Headers { { "alert-id", Encoding.UTF8.GetBytes(alert.AlertId) } },
+            }));
+        }
+
+        foreach (var dead in deadLetters)
+        {
+            deliveries.Add(producer.ProduceAsync(kafka.DeadLetterTopic, new Message<byte[]?, byte[]?>
+            {
+                Key = null,
+                Value = dead.Payload.ToArray(),
+                Headers = new Headers
+                {
+                    { "source-topic", Encoding.UTF8.GetBytes(dead.Topic) },
+                    { "source-partition", Encoding.UTF8.GetBytes(dead.KafkaPartition.ToString(CultureInfo.InvariantCulture)) },
+                    { "source-offset", Encoding.UTF8.GetBytes(dead.KafkaOffset.ToString(CultureInfo.InvariantCulture)) },
+                    { "reason-code", Encoding.UTF8.GetBytes(dead.ReasonCode) },
+                    { "reason-detail", Encoding.UTF8.GetBytes(dead.Detail) },
+                },
+            }));
+        }
+
+        try
+        {
+            await Task.WhenAll(deliveries);
+        }
+        catch (ProduceException<byte[]?, byte[]?> exception)
+        {
+            log.Warning("Publishing {0} alerts and {1} dead letters to Kafka failed: {2}", alerts.Count, deadLetters.Count, exception.Error.Reason);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Configuration;
+
+namespace AkkaFraud.Cluster.Pipeline;
+
+/// <summary>
+/// The scoring pipeline's settings, bound from configuration section <c>Fraud</c> (e.g. <c>Fraud__BatchSize=5000</c>).
+/// Every default lives here.
+/// </summary>
+public sealed record FraudSettings
+{
+    public const string SectionName = "Fraud";
+
+    /// <summary>Partitions of the transactions topic: the shard count, and how API calls find an account's shard.</summary>
+    public int Partitions { get; init; } = 12;
+
+    /// <summary>Transactions on their way to the accounts at once, per node (the hop's whole buffer).</summary>
+    public int MaxInFlight { get; init; } = 4096;
+
+    /// <summary>An account that does not answer for this long fails the pipeline, which then restarts from the store.</summary>
+    public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A batch is written when it has this many records…</summary>
+    public int BatchSize { get; init; } = 5000;
+
+    /// <summary>…or when its first record has waited this long.</summary>
+    public TimeSpan BatchInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Wait before the first restart of a failed pipeline; doubles up to <see cref="MaxRestartBackoff"/>.</summary>
+    public TimeSpan MinRestartBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxRestartBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>An idle account leaves memory after this long, once its state is committed.</summary>
+    public TimeSpan PassivateAfterIdle { get; init; } = TimeSpan.FromMinutes(2);
+
+    public static FraudSettings FromConfiguration(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var settings = section.Get<FraudSettings>() ?? new FraudSettings();
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the setting that is wrong and what it must be.</summary>
+    public void Validate()
+    {
+        Require(Partitions > 0, nameof(Partitions), "a positive number (the partition count of the transactions topic)");
+        Require(MaxInFlight > 0, nameof(MaxInFlight), "positive");
+        Require(BatchSize > 0, nameof(BatchSize), "positive");
+        Require(BatchInterval > TimeSpan.Zero, nameof(BatchInterval), "a positive duration such as 00:00:00.200");
+        Require(ReplyTimeout > TimeSpan.Zero, nameof(ReplyTimeout), "a positive duration");
+        Require(MinRestartBackoff > TimeSpan.Zero && MaxRestartBackoff >= MinRestartBackoff, nameof(MaxRestartBackoff), "at least MinRestartBackoff, which must be positive");
+        Require(PassivateAfterIdle > TimeSpan.Zero, nameof(PassivateAfterIdle), "a positive duration");
+    }
+
+    private static void Require(bool condition, string name, string what)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException($"{SectionName}:{name} must be {what}.");
+        }
+    }
+}

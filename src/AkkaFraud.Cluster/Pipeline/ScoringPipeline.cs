@@ -1,0 +1,198 @@
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using AkkaFraud.Cluster.Accounts;
+using AkkaFraud.Domain;
+using AkkaFraud.Storage;
+using AkkaFraud.Streams.Kafka;
+using Confluent.Kafka;
+
+namespace AkkaFraud.Cluster.Pipeline;
+
+/// <summary>What a running pipeline hands back: the consumer's control and the stream's completion.</summary>
+internal sealed record RunningPipeline(KafkaConsumerControl Control, Task<Done> Completion);
+
+/// <summary>
+/// The graph: Kafka source → parse and validate → the accounts (ordered, bounded hop through the shard region) →
+/// batch by size or time → one warehouse transaction per batch (plus Kafka alerts and dead letters) → done.
+/// </summary>
+internal static class ScoringPipeline
+{
+    // Without a record timestamp there is no reference for "far future"; the parser then accepts any event time.
+    private static readonly DateTimeOffset NoReference = DateTimeOffset.MaxValue.AddDays(-1);
+
+    public static RunningPipeline Run(
+        FraudSettings settings,
+        KafkaSettings kafka,
+        PartitionRegistry registry,
+        BatchWriter writer,
+        IActorRef accountRegion,
+        TimeProvider clock,
+        IMaterializer materializer)
+    {
+        var hop = new OrderedTellStage<IngestedRecord, ScoredRecord>(
+            accountRegion,
+            settings.MaxInFlight,
+            settings.ReplyTimeout,
+            request: (ingested, correlationId) => ingested.Parsed.Transaction is { } transaction
+                ? new ScoreTransaction(correlationId, ingested.Record.Partition, ingested.Record.Offset, ingested.Epoch, transaction)
+                : null,
+            correlationOf: reply => reply is TransactionScored scored ? scored.CorrelationId : null,
+            complete: (ingested, reply) => new ScoredRecord(ingested, reply as TransactionScored));
+
+        var (control, completion) = KafkaSource.Create(kafka, [kafka.TransactionsTopic], registry, registry)
+            .Select(record =>
+            {
+                PipelineMetrics.Consumed.Add(1);
+                var reference = record.Timestamp.Type == TimestampType.NotAvailable ? NoReference : new DateTimeOffset(record.Timestamp.UtcDateTime, TimeSpan.Zero);
+                return new IngestedRecord(
+                    record,
+                    registry.Current(record.Partition)?.Epoch ?? 0,
+                    TransactionParser.Parse(record.Value ?? [], reference),
+                    clock.GetUtcNow());
+            })
+            .Where(ingested => ingested.Epoch != 0)
+            .Async()
+            .Via(hop)
+            .GroupedWithin(settings.BatchSize, settings.BatchInterval)
+            .SelectAsync(1, batch => writer.WriteAsync(batch.ToList()))
+            .ToMaterialized(Sink.Ignore<int>(), Keep.Both)
+            .Run(materializer);
+        writer.Control = control;
+        return new RunningPipeline(control, completion);
+    }
+}
+
+/// <summary>
+/// Keeps this node's pipeline running: starts it, and when it fails (a fenced batch, the warehouse or Kafka gone for
+/// longer than their retries, an account that does not answer) closes the consumer and starts a fresh run after a
+/// backoff. A fresh run re-reads every assigned partition's stored offset and gives it a new epoch, so accounts reload
+/// their checkpoints: restarting is always correct. On shutdown it drains: stops reading, lets every record already
+/// read be written and committed, then leaves the consumer group.
+/// </summary>
+internal sealed class PipelineSupervisor : ReceiveActor
+{
+    private readonly FraudSettings _settings;
+    private readonly KafkaSettings _kafka;
+    private readonly IFraudStore _store;
+    private readonly IActorRef _accountRegion;
+    private readonly PartitionProgress _progress;
+    private readonly IProducer<byte[]?, byte[]?> _producer;
+    private readonly IActorRef _mediator;
+    private readonly TimeProvider _clock;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private RunningPipeline? _running;
+    private TimeSpan _backoff;
+    private DateTimeOffset _startedAt;
+    private bool _stopping;
+
+    // Local control messages of this actor; never on the wire.
+    private sealed record RunEnded(RunningPipeline Run, Exception? Failure) : INoSerializationVerificationNeeded;
+
+    private sealed record StartRun : INoSerializationVerificationNeeded;
+
+    /// <summary>Drain and stop; answered with <see cref="Done"/> when the consumer is closed.</summary>
+    public sealed record Drain : INoSerializationVerificationNeeded
+    {
+        public static Drain Instance { get; } = new();
+    }
+
+    public PipelineSupervisor(
+        FraudSettings settings, KafkaSettings kafka, IFraudStore store, IActorRef accountRegion, PartitionProgress progress,
+        IProducer<byte[]?, byte[]?> producer, IActorRef mediator, TimeProvider clock)
+    {
+        _settings = settings;
+        _kafka = kafka;
+        _store = store;
+        _accountRegion = accountRegion;
+        _progress = progress;
+        _producer = producer;
+        _mediator = mediator;
+        _clock = clock;
+        _backoff = settings.MinRestartBackoff;
+
+        Receive<StartRun>(_ => Start());
+        Receive<RunEnded>(OnRunEnded);
+        ReceiveAsync<Drain>(async _ =>
+        {
+            _stopping = true;
+            if (_running is { } running)
+            {
+                _log.Info("Draining the pipeline: finishing the records already read, then leaving the consumer group");
+                try
+                {
+                    await running.Control.DrainAndShutdownAsync(running.Completion);
+                }
+                catch (Exception exception)
+                {
+                    _log.Warning("The pipeline failed while draining: {0}", exception.Message);
+                }
+            }
+
+            Sender.Tell(Done.Instance);
+        });
+    }
+
+    public static Props Props(
+        FraudSettings settings, KafkaSettings kafka, IFraudStore store, IActorRef accountRegion, PartitionProgress progress,
+        IProducer<byte[]?, byte[]?> producer, IActorRef mediator, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new PipelineSupervisor(settings, kafka, store, accountRegion, progress, producer, mediator, clock));
+
+    protected override void PreStart() => Self.Tell(new StartRun());
+
+    protected override void PostStop()
+    {
+        // Not drained (the actor system is going down hard): at least leave the group so partitions move at once.
+        _running?.Control.ShutdownAsync();
+    }
+
+    private void Start()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        var registry = new PartitionRegistry(_store, _kafka.GroupId, Context.System, _log);
+        registry.RetentionGapDetected += gap =>
+        {
+            PipelineMetrics.IngestGaps.Add(1);
+            _store.RecordGapAsync(new IngestGap(gap.Topic, gap.Partition, gap.FirstMissingOffset, gap.ResumedOffset, _clock.GetUtcNow()))
+                .ContinueWith(t => _log.Error(t.Exception, "Could not record the retention gap {0}", gap), TaskContinuationOptions.OnlyOnFaulted);
+        };
+        var writer = new BatchWriter(_store, registry, _progress, _producer, _kafka, _mediator, _clock, _log);
+        _startedAt = _clock.GetUtcNow();
+        var running = ScoringPipeline.Run(_settings, _kafka, registry, writer, _accountRegion, _clock, Context.Materializer());
+        _running = running;
+        running.Completion.ContinueWith(t => new RunEnded(running, t.Exception?.GetBaseException()), TaskScheduler.Default).PipeTo(Self);
+        _log.Info("Pipeline started on topic {0} as group {1}", _kafka.TransactionsTopic, _kafka.GroupId);
+    }
+
+    private void OnRunEnded(RunEnded ended)
+    {
+        if (!ReferenceEquals(ended.Run, _running) || _stopping)
+        {
+            return;
+        }
+
+        if (ended.Failure is null)
+        {
+            _log.Info("Pipeline completed");
+            return;
+        }
+
+        // A run that had worked for a while starts over with the shortest backoff.
+        _backoff = _clock.GetUtcNow() - _startedAt > TimeSpan.FromMinutes(1) ? _settings.MinRestartBackoff : _backoff;
+        PipelineMetrics.Restarts.Add(1);
+        _log.Warning("Pipeline failed ({0}: {1}); restarting from the stored offsets in {2}", ended.Failure.GetType().Name, ended.Failure.Message, _backoff);
+        var delay = _backoff;
+        _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _settings.MaxRestartBackoff.Ticks));
+        // Close the failed run's consumer first (leaving the group lets the partitions move), then wait the backoff.
+        var self = Self;
+        var scheduler = Context.System.Scheduler;
+        ended.Run.Control.ShutdownAsync().ContinueWith(
+            _ => scheduler.ScheduleTellOnce(delay, self, new StartRun(), ActorRefs.NoSender), TaskScheduler.Default);
+    }
+}

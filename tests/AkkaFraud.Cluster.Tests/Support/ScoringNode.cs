@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using AkkaFraud.Cluster.Pipeline;
+using AkkaFraud.Domain;
+using AkkaFraud.Storage;
+using AkkaFraud.Streams.Kafka;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+
+namespace AkkaFraud.Cluster.Tests.Support;
+
+/// <summary>
+/// One real scorer node in this test process: its own host, actor system (remoting on a free 127.0.0.1 port, cluster,
+/// sharding, persistence), store and pipeline, wired by the same extensions the executable uses.
+/// </summary>
+internal sealed class ScoringNode : IAsyncDisposable
+{
+    public const string SystemName = "akkafraud";
+
+    private readonly IHost _host;
+    private bool _stopped;
+
+    private ScoringNode(IHost host, int port, IFraudStore store)
+    {
+        _host = host;
+        Port = port;
+        Store = store;
+    }
+
+    public int Port { get; }
+
+    public string Address => $"akka.tcp://{SystemName}@127.0.0.1:{Port}";
+
+    public IFraudStore Store { get; }
+
+    public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task<ScoringNode> StartAsync(
+        FraudStoreSettings storeSettings,
+        KafkaSettings kafka,
+        FraudSettings settings,
+        int port,
+        string seedAddress,
+        ITestOutputHelper? output = null)
+    {
+        var store = await FraudStoreFactory.CreateAsync(storeSettings);
+        var host = new HostBuilder()
+            .ConfigureLogging(logging =>
+            {
+                logging.ClearProviders();
+                if (output is not null)
+                {
+                    logging.AddProvider(new TestOutputLoggerProvider(output, $"node:{port}"));
+                }
+            })
+            .ConfigureServices(services =>
+            {
+                services.AddSingleton(store);
+                services.AddFraudScoringServices(settings, kafka, RuleSet.Default);
+                services.AddAkka(SystemName, (builder, _) => builder
+                    .ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.InfoLevel)
+                    .WithRemoting("127.0.0.1", port)
+                    .WithClustering(new ClusterOptions
+                    {
+                        SeedNodes = [seedAddress],
+                        Roles = [ShardingSetup.ScorerRole],
+                        SplitBrainResolver = new KeepMajorityOption(),
+                    })
+                    .AddFraudSerialization()
+                    .WithFraudPersistence(storeSettings)
+                    .WithFraudSharding(scorer: true)
+                    .WithFraudPipeline()
+                    .AddHocon(
+                        """
+                        akka.actor.serialize-messages = on
+                        akka.cluster.split-brain-resolver.stable-after = 3s
+                        akka.cluster.failure-detector.acceptable-heartbeat-pause = 3s
+                        akka.cluster.sharding.coordinator-failure-backoff = 1s
+                        akka.cluster.sharding.retry-interval = 500ms
+                        akka.coordinated-shutdown.exit-clr = off
+                        """,
+                        HoconAddMode.Prepend));
+            })
+            .Build();
+        await host.StartAsync();
+        return new ScoringNode(host, port, store);
+    }
+
+    /// <summary>A graceful stop: the pipeline drains and commits, the node leaves the cluster.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        await _host.StopAsync(TimeSpan.FromSeconds(60));
+        _host.Dispose();
+        await Store.DisposeAsync();
+    }
+
+    /// <summary>
+    /// A crash: the actor system is torn down without coordinated shutdown (no drain, no leaving the cluster); the
+    /// rest of the cluster finds out through the failure detector and downs it.
+    /// </summary>
+    public async Task AbortAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        ((ExtendedActorSystem)System).Abort();
+        await System.WhenTerminated;
+        _host.Dispose();
+        await Store.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}
