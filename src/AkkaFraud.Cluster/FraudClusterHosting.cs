@@ -3,7 +3,6 @@ using Akka.Cluster.Sharding;
 using Akka.Cluster.Sharding.External;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Hosting;
-using Akka.Persistence.Sql.Hosting;
 using AkkaFraud.Cluster.Accounts;
 using AkkaFraud.Cluster.Pipeline;
 using AkkaFraud.Cluster.Serialization;
@@ -42,6 +41,10 @@ public static class FraudClusterHosting
     /// <summary>
     /// Settings with no typed Akka.Hosting option: the external allocation client's timeout (older reference.conf had
     /// none, so the ask never timed out) and a short rebalance interval so shards follow their partitions quickly.
+    /// The coordinator keeps its state in Distributed Data, not in the SQL journal: in Akka.NET 1.5.73 a persistent
+    /// coordinator restarts when its journal fails (the database restarting), and ExternalShardAllocationStrategy
+    /// cannot be started twice in one actor system ("external-allocation-state-account is not unique"), so the
+    /// coordinator never came back. Its state is rebuilt from the regions, and shard homes come from Kafka anyway.
     /// </summary>
     public static AkkaConfigurationBuilder WithFraudShardingTuning(this AkkaConfigurationBuilder builder) =>
         builder.AddHocon(
@@ -49,7 +52,7 @@ public static class FraudClusterHosting
             akka.cluster.sharding {
               external-shard-allocation-strategy.client-timeout = 5s
               rebalance-interval = 2s
-              state-store-mode = persistence
+              state-store-mode = ddata
             }
             """,
             HoconAddMode.Prepend);
@@ -81,7 +84,7 @@ public static class FraudClusterHosting
                 entityId => AccountActor.Props(entityId, loader, rules, progress, accountSettings),
                 ClusterShardingSettings.Create(system).WithRole(ShardingSetup.ScorerRole),
                 new AccountMessageExtractor(),
-                new ExternalShardAllocationStrategy(system, ShardingSetup.AccountTypeName),
+                new StartOnceAllocationStrategy(new ExternalShardAllocationStrategy(system, ShardingSetup.AccountTypeName)),
                 PoisonPill.Instance);
             registry.Register<AccountRegion>(region);
         });
@@ -113,16 +116,6 @@ public static class FraudClusterHosting
                 return Akka.Done.Instance;
             });
         });
-
-    /// <summary>
-    /// Akka.Persistence.Sql as the default journal and snapshot store, in the warehouse's own database: it holds the
-    /// sharding coordinator's state (and, later, the event-sourced control plane). Tables are created on first use.
-    /// </summary>
-    public static AkkaConfigurationBuilder WithFraudPersistence(this AkkaConfigurationBuilder builder, FraudStoreSettings store) =>
-        builder.WithSqlPersistence(
-            connectionString: store.ConnectionString,
-            providerName: store.Provider == StoreProvider.PostgreSql ? LinqToDB.ProviderName.PostgreSQL15 : LinqToDB.ProviderName.SQLiteMS,
-            autoInitialize: true);
 
     /// <summary>Registers the services the wiring above takes from the container.</summary>
     public static IServiceCollection AddFraudScoringServices(this IServiceCollection services, FraudSettings settings, KafkaSettings kafka, RuleSet ruleSet)

@@ -25,7 +25,7 @@ public sealed class Pipeline_oracle(PostgresDatabase database, ITestOutputHelper
     public async Task The_warehouse_equals_the_engines_replay_of_100k_simulated_records()
     {
         await using var harness = new PipelineHarness(Warehouse.On(database), output, records: 100_000, accounts: 3_000, seed: 5);
-        await harness.StartNodeAsync();
+        await harness.StartNodeAsync(singleNode: true);
 
         await harness.ProduceAllAsync();
 
@@ -76,7 +76,7 @@ public sealed class Pipeline_when_the_broker_goes_down(PostgresDatabase database
     public async Task The_pipeline_stalls_while_the_broker_is_down_and_resumes_without_loss()
     {
         await using var harness = new PipelineHarness(Warehouse.On(database), output, records: 30_000, accounts: 1_000, seed: 13);
-        var node = await harness.StartNodeAsync();
+        var node = await harness.StartNodeAsync(singleNode: true);
 
         await harness.ProduceAllAsync();
         await harness.WaitForShareAsync(node.Store, 0.3);
@@ -97,7 +97,7 @@ public sealed class Pipeline_when_PostgreSQL_restarts(ITestOutputHelper output)
         await using var server = await PostgresServer.StartPrivateAsync(TestContext.Current.CancellationToken);
         var storeSettings = new FraudStoreSettings { Provider = StoreProvider.PostgreSql, ConnectionString = await server.CreateDatabaseAsync("warehouse", TestContext.Current.CancellationToken) };
         await using var harness = new PipelineHarness(storeSettings, output, records: 30_000, accounts: 1_000, seed: 14);
-        var node = await harness.StartNodeAsync();
+        var node = await harness.StartNodeAsync(singleNode: true);
 
         await harness.ProduceAllAsync();
         await harness.WaitForShareAsync(node.Store, 0.3);

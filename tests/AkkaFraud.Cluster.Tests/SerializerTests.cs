@@ -74,6 +74,22 @@ public sealed class Fraud_message_serializer(ITestOutputHelper output) : Akka.Ho
     }
 
     [Fact]
+    public void A_checkpoint_survives_the_wire_and_restores_the_same_account_state()
+    {
+        var state = new AccountState();
+        for (var i = 0; i < 50; i++)
+        {
+            RuleEngine.Apply(state, Full with { TransactionId = $"t-{i}", EventTime = Full.EventTime.AddSeconds(i), Latitude = i % 2 == 0 ? null : 50 + i * 0.01 }, RuleSet.Default);
+        }
+
+        var message = new TransactionScored(1, VerdictFor(Full), state.ToBytes());
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        var back = (TransactionScored)Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, message));
+
+        Assert.Equal(state.ToBytes(), AccountState.FromBytes(back.Checkpoint).ToBytes());
+    }
+
+    [Fact]
     public void An_unknown_manifest_is_an_error_not_a_guess()
     {
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(ScoreTransaction));

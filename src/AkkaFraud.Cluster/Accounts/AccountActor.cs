@@ -127,7 +127,7 @@ internal sealed class AccountActor : UntypedActor, IWithStash, IWithTimers
         {
             // Checkpoints are written only by this code, so this means damage in the database. Scoring on with an empty
             // history is the lesser harm than stopping the partition; the error names the account for an operator.
-            _log.Error(exception, "Account {0}: stored checkpoint is unreadable; continuing with empty history", _accountId);
+            _log.Error(exception, "Account {0}: stored checkpoint ({1} bytes) is unreadable ({2}); continuing with empty history", _accountId, bytes.Value.Length, exception.Message);
             return new AccountState();
         }
     }

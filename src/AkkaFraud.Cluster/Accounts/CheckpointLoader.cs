@@ -50,7 +50,7 @@ internal sealed class CheckpointLoader : ReceiveActor
             {
                 object reply = done.Error is not null
                     ? new CheckpointLoadFailed(accountId, done.Error)
-                    : new CheckpointLoaded(accountId, done.Found!.TryGetValue(accountId, out var checkpoint) ? checkpoint.State : null);
+                    : new CheckpointLoaded(accountId, done.Found!.TryGetValue(accountId, out var checkpoint) ? checkpoint.State : (ReadOnlyMemory<byte>?)null);
                 foreach (var asker in askers)
                 {
                     asker.Tell(reply);

@@ -57,12 +57,15 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public IReadOnlyList<ScoringNode> Nodes => _nodes;
 
-    /// <summary>Starts a node; the first node of a cluster is its own seed.</summary>
-    public async Task<ScoringNode> StartNodeAsync(ScoringNode? seed = null)
+    /// <summary>
+    /// Starts a node; the first node of a cluster is its own seed. Single-node clusters verify that every message
+    /// serializes (<c>serialize-messages = on</c>); see <see cref="ScoringNode"/> for why multi-node ones cannot.
+    /// </summary>
+    public async Task<ScoringNode> StartNodeAsync(ScoringNode? seed = null, bool singleNode = false)
     {
         var port = ScoringNode.FreePort();
         var node = await ScoringNode.StartAsync(StoreSettings, KafkaSettings, Settings, port,
-            seed?.Address ?? $"akka.tcp://{ScoringNode.SystemName}@127.0.0.1:{port}", _output);
+            seed?.Address ?? $"akka.tcp://{ScoringNode.SystemName}@127.0.0.1:{port}", serializeMessages: singleNode, _output);
         _nodes.Add(node);
         return node;
     }

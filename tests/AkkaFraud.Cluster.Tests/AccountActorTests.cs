@@ -1,0 +1,126 @@
+using Akka.Actor;
+using Akka.Hosting;
+using AkkaFraud.Cluster.Accounts;
+using AkkaFraud.Domain;
+using AkkaFraud.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AkkaFraud.Cluster.Tests;
+
+/// <summary>
+/// The account actor's protocol against a real (SQLite) store, with every message round-tripping through its
+/// serializer: scoring, checkpoint loading, reloading when a new epoch starts, passivation only when safe.
+/// </summary>
+public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(output: output)
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+    private readonly string _database = Path.Combine(Path.GetTempPath(), $"akkafraud-actor-{Guid.NewGuid():N}.db");
+    private IFraudStore? _store;
+
+    private IFraudStore Store => _store ??= FraudStoreFactory.CreateAsync(new FraudStoreSettings { ConnectionString = $"Data Source={_database}" }).GetAwaiter().GetResult();
+
+    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
+        builder.AddFraudSerialization().AddHocon("akka.actor.serialize-messages = on", HoconAddMode.Prepend);
+
+    private static Transaction Tx(string id, double seconds, decimal amount = 10) => new()
+    {
+        TransactionId = id,
+        AccountId = "a-1",
+        EventTime = T0.AddSeconds(seconds),
+        Amount = amount,
+        Currency = "EUR",
+        Type = TransactionType.Purchase,
+        Channel = Channel.Pos,
+        Country = "DE",
+    };
+
+    private IActorRef Account(PartitionProgress? progress = null, TimeSpan? idle = null)
+    {
+        var loader = Sys.ActorOf(CheckpointLoader.Props(Store));
+        return Sys.ActorOf(AccountActor.Props("a-1", loader, new RuleSetSource(RuleSet.Default), progress ?? new PartitionProgress(),
+            new AccountSettings { PassivateAfterIdle = idle ?? TimeSpan.FromMinutes(5) }));
+    }
+
+    [Fact]
+    public void A_new_account_scores_its_transactions_in_order_and_returns_its_state()
+    {
+        var account = Account();
+
+        for (var i = 0; i < 7; i++)
+        {
+            account.Tell(new ScoreTransaction(i, 3, 100 + i, 1, Tx($"t-{i}", i)), TestActor);
+        }
+
+        var replies = Enumerable.Range(0, 7).Select(_ => ExpectMsg<TransactionScored>()).ToList();
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6], replies.Select(r => r.CorrelationId));
+        Assert.Equal("velocity-burst", Assert.Single(replies[^1].Verdict.Reasons).RuleId); // 7 in 60 s > 5
+        Assert.Equal(7, AccountState.FromBytes(replies[^1].Checkpoint).TransactionCount);
+    }
+
+    [Fact]
+    public async Task A_new_epoch_reloads_the_stored_checkpoint_and_forgets_uncommitted_work()
+    {
+        var account = Account();
+        account.Tell(new ScoreTransaction(1, 3, 100, 1, Tx("t-1", 0)), TestActor);
+        var committed = ExpectMsg<TransactionScored>();
+        await Store.WriteBatchAsync(new StoreBatch
+        {
+            ConsumerGroup = "g",
+            Checkpoints = [new AccountCheckpoint("a-1", 3, 100, committed.Checkpoint)],
+            Offsets = [new OffsetCommit(new TopicPartition("transactions", 3), null, 101)],
+        });
+
+        // Scored in epoch 1 but never committed: a restart from the stored offset (epoch 2) must not see it.
+        account.Tell(new ScoreTransaction(2, 3, 101, 1, Tx("t-2", 1)), TestActor);
+        Assert.Equal(2, AccountState.FromBytes(ExpectMsg<TransactionScored>().Checkpoint).TransactionCount);
+
+        account.Tell(new ScoreTransaction(3, 3, 101, 2, Tx("t-2", 1)), TestActor);
+        var replayed = ExpectMsg<TransactionScored>();
+        Assert.False(replayed.Verdict.IsDuplicate);
+        Assert.Equal(2, AccountState.FromBytes(replayed.Checkpoint).TransactionCount);
+    }
+
+    [Fact]
+    public void An_account_answers_a_summary_query_from_its_state()
+    {
+        var account = Account();
+        account.Tell(new ScoreTransaction(1, 3, 100, 1, Tx("t-1", 0)), TestActor);
+        ExpectMsg<TransactionScored>();
+
+        account.Tell(new GetAccountSummary("a-1", 3), TestActor);
+
+        var summary = ExpectMsg<AccountSummary>();
+        Assert.Equal(1, summary.TransactionCount);
+        Assert.Equal(T0, summary.LastEventTime);
+    }
+
+    [Fact]
+    public void An_idle_account_stays_in_memory_until_its_work_is_committed()
+    {
+        var progress = new PartitionProgress();
+        var parent = CreateTestProbe();
+        var loader = Sys.ActorOf(CheckpointLoader.Props(Store));
+        var account = parent.ChildActorOf(AccountActor.Props("a-1", loader, new RuleSetSource(RuleSet.Default), progress,
+            new AccountSettings { PassivateAfterIdle = TimeSpan.FromMilliseconds(200) }));
+
+        account.Tell(new ScoreTransaction(1, 3, 100, 7, Tx("t-1", 0)), TestActor);
+        ExpectMsg<TransactionScored>();
+        parent.ExpectNoMsg(TimeSpan.FromMilliseconds(700));
+
+        progress.Committed(3, 7, 101);
+
+        parent.ExpectMsg<Akka.Cluster.Sharding.Passivate>(TimeSpan.FromSeconds(3));
+    }
+
+    protected override async Task AfterAllAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_database);
+        await base.AfterAllAsync();
+    }
+}
