@@ -7,6 +7,7 @@ internal static class BenchmarkCatalog
         [StorageWriteBenchmark.Name] = (StorageWriteBenchmark.Description, StorageWriteBenchmark.Run),
         [KafkaConsumeBenchmark.Name] = (KafkaConsumeBenchmark.Description, KafkaConsumeBenchmark.Run),
         [SimulatorBenchmark.Name] = (SimulatorBenchmark.Description, SimulatorBenchmark.Run),
+        [EngineBenchmark.Name] = (EngineBenchmark.Description, EngineBenchmark.Run),
     };
 
     public static int Run(string[] args)
