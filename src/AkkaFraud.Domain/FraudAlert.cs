@@ -23,12 +23,12 @@ public sealed record FraudAlert(Transaction Transaction, Verdict Verdict)
         Verdict = new VerdictDocument
         {
             Score = Verdict.Score,
-            Decision = DecisionName(Verdict.Decision),
+            Decision = WireNames.Decision(Verdict.Decision),
             RuleSetVersion = Verdict.RuleSetVersion,
             Reasons = Verdict.Reasons.Select(r => new ReasonDocument
             {
                 RuleId = r.RuleId,
-                Kind = KindName(r.Kind),
+                Kind = WireNames.RuleKind(r.Kind),
                 Observed = r.Observed,
                 Limit = r.Limit,
                 Weight = r.Weight,
@@ -36,23 +36,6 @@ public sealed record FraudAlert(Transaction Transaction, Verdict Verdict)
             }).ToList(),
         },
     }, AlertJsonContext.Default.AlertDocument);
-
-    public static string DecisionName(Decision decision) => decision switch
-    {
-        Decision.Approve => "approve",
-        Decision.Review => "review",
-        Decision.Block => "block",
-        _ => throw new ArgumentOutOfRangeException(nameof(decision), decision, null),
-    };
-
-    public static string KindName(RuleKind kind) => kind switch
-    {
-        RuleKind.Threshold => "threshold",
-        RuleKind.Velocity => "velocity",
-        RuleKind.ImpossibleTravel => "impossible-travel",
-        RuleKind.CardTesting => "card-testing",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
 }
 
 internal sealed class AlertDocument

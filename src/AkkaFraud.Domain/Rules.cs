@@ -76,7 +76,7 @@ public sealed record ThresholdRule : Rule
     {
         if (transaction.Amount <= Limit
             || (Currency is not null && Currency != transaction.Currency)
-            || (Channel is not null && Channel != TransactionJson.ChannelName(transaction.Channel))
+            || (Channel is not null && Channel != WireNames.Channel(transaction.Channel))
             || (MerchantCategories is { Count: > 0 } categories && !categories.Contains(transaction.MerchantCategory ?? "")))
         {
             return null;
@@ -97,7 +97,7 @@ public sealed record ThresholdRule : Rule
             yield return $"rule '{Id}': limit must not be negative";
         }
 
-        if (Channel is not null && TransactionJson.ParseChannel(Channel) is null)
+        if (Channel is not null && WireNames.ParseChannel(Channel) is null)
         {
             yield return $"rule '{Id}': channel '{Channel}' is not one of pos, ecom, atm, transfer";
         }

@@ -56,8 +56,8 @@ public static class TransactionJson
         writer.WriteString(EventTimeName, FormatEventTime(t.EventTime, time));
         writer.WriteNumber(AmountName, t.Amount);
         writer.WriteString(CurrencyName, t.Currency);
-        writer.WriteString(TypeProperty, TypeName(t.Type));
-        writer.WriteString(ChannelProperty, ChannelName(t.Channel));
+        writer.WriteString(TypeProperty, WireNames.Type(t.Type));
+        writer.WriteString(ChannelProperty, WireNames.Channel(t.Channel));
         WriteOptional(writer, MerchantIdName, t.MerchantId);
         WriteOptional(writer, MerchantNameName, t.MerchantName);
         WriteOptional(writer, MerchantCategoryName, t.MerchantCategory);
@@ -126,44 +126,6 @@ public static class TransactionJson
         var buffer = new ArrayBufferWriter<byte>(512);
         return (buffer, new Utf8JsonWriter(buffer));
     }
-
-    internal static string TypeName(TransactionType type) => type switch
-    {
-        TransactionType.Purchase => "purchase",
-        TransactionType.Transfer => "transfer",
-        TransactionType.CashWithdrawal => "cash-withdrawal",
-        TransactionType.Refund => "refund",
-        TransactionType.Payment => "payment",
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
-
-    internal static TransactionType? ParseType(string value) => value switch
-    {
-        "purchase" => TransactionType.Purchase,
-        "transfer" => TransactionType.Transfer,
-        "cash-withdrawal" => TransactionType.CashWithdrawal,
-        "refund" => TransactionType.Refund,
-        "payment" => TransactionType.Payment,
-        _ => null,
-    };
-
-    internal static string ChannelName(Channel channel) => channel switch
-    {
-        Channel.Pos => "pos",
-        Channel.Ecom => "ecom",
-        Channel.Atm => "atm",
-        Channel.Transfer => "transfer",
-        _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, null),
-    };
-
-    internal static Channel? ParseChannel(string value) => value switch
-    {
-        "pos" => Channel.Pos,
-        "ecom" => Channel.Ecom,
-        "atm" => Channel.Atm,
-        "transfer" => Channel.Transfer,
-        _ => null,
-    };
 }
 
 /// <summary>The JSON document exactly as on the wire; strings stay strings until <see cref="TransactionParser"/> validates them.</summary>
@@ -197,8 +159,8 @@ internal sealed class TransactionDocument
         EventTime = TransactionJson.FormatEventTime(t.EventTime),
         Amount = t.Amount,
         Currency = t.Currency,
-        Type = TransactionJson.TypeName(t.Type),
-        Channel = TransactionJson.ChannelName(t.Channel),
+        Type = WireNames.Type(t.Type),
+        Channel = WireNames.Channel(t.Channel),
         MerchantId = t.MerchantId,
         MerchantName = t.MerchantName,
         MerchantCategory = t.MerchantCategory,

@@ -116,12 +116,12 @@ public static class TransactionParser
             return ParseResult.Rejected(RejectionCode.FutureEventTime, $"eventTime {eventTime:O} is more than {limits.MaxFutureSkew.TotalSeconds:0} s after the record's timestamp {referenceTime.ToUniversalTime():O}");
         }
 
-        if (TransactionJson.ParseType(d.Type!) is not { } type)
+        if (WireNames.ParseType(d.Type!) is not { } type)
         {
             return ParseResult.Rejected(RejectionCode.InvalidField, $"type '{Shorten(d.Type!)}' is not one of purchase, transfer, cash-withdrawal, refund, payment");
         }
 
-        if (TransactionJson.ParseChannel(d.Channel!) is not { } channel)
+        if (WireNames.ParseChannel(d.Channel!) is not { } channel)
         {
             return ParseResult.Rejected(RejectionCode.InvalidField, $"channel '{Shorten(d.Channel!)}' is not one of pos, ecom, atm, transfer");
         }

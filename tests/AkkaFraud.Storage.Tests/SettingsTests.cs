@@ -71,14 +71,14 @@ public sealed class SettingsTests
                 var transaction = TestData.Scored("t-1").Transaction with { Type = type, Channel = channel };
                 using var json = System.Text.Json.JsonDocument.Parse(TransactionJson.Serialize(transaction));
 
-                Assert.Equal(json.RootElement.GetProperty("type").GetString(), WireNames.Type(type));
-                Assert.Equal(json.RootElement.GetProperty("channel").GetString(), WireNames.Channel(channel));
-                Assert.Equal(type, WireNames.ParseType(WireNames.Type(type)));
-                Assert.Equal(channel, WireNames.ParseChannel(WireNames.Channel(channel)));
+                Assert.Equal(json.RootElement.GetProperty("type").GetString(), Domain.WireNames.Type(type));
+                Assert.Equal(json.RootElement.GetProperty("channel").GetString(), Domain.WireNames.Channel(channel));
+                Assert.Equal(type, StoredNames.ParseType(Domain.WireNames.Type(type)));
+                Assert.Equal(channel, StoredNames.ParseChannel(Domain.WireNames.Channel(channel)));
             }
         }
 
-        Assert.All(Enum.GetValues<RuleKind>(), k => Assert.Equal(k, WireNames.ParseRuleKind(WireNames.RuleKind(k))));
-        Assert.All(Enum.GetValues<Decision>(), d => Assert.Equal(d, WireNames.ParseDecision(WireNames.Decision(d))));
+        Assert.All(Enum.GetValues<RuleKind>(), k => Assert.Equal(k, StoredNames.ParseRuleKind(Domain.WireNames.RuleKind(k))));
+        Assert.All(Enum.GetValues<Decision>(), d => Assert.Equal(d, StoredNames.ParseDecision(Domain.WireNames.Decision(d))));
     }
 }

@@ -29,7 +29,7 @@ internal static class ReasonsJson
             {
                 writer.WriteStartObject();
                 writer.WriteString("ruleId", reason.RuleId);
-                writer.WriteString("kind", WireNames.RuleKind(reason.Kind));
+                writer.WriteString("kind", Domain.WireNames.RuleKind(reason.Kind));
                 writer.WriteNumber("observed", reason.Observed);
                 writer.WriteNumber("limit", reason.Limit);
                 writer.WriteNumber("weight", reason.Weight);
@@ -72,7 +72,7 @@ internal static class ReasonsJson
         {
             reasons.Add(new Reason(
                 element.GetProperty("ruleId").GetString()!,
-                WireNames.ParseRuleKind(element.GetProperty("kind").GetString()!),
+                StoredNames.ParseRuleKind(element.GetProperty("kind").GetString()!),
                 element.GetProperty("observed").GetDecimal(),
                 element.GetProperty("limit").GetDecimal(),
                 element.GetProperty("weight").GetInt32(),

@@ -253,7 +253,7 @@ internal sealed class PostgresFraudStore : IMigratingStore
 
         if (query.Decision is { } decision)
         {
-            sql.Append(" AND decision = ").Append(P(WireNames.Decision(decision)));
+            sql.Append(" AND decision = ").Append(P(Domain.WireNames.Decision(decision)));
         }
 
         if (query.RuleId is { } ruleId)
@@ -444,8 +444,8 @@ internal sealed class PostgresFraudStore : IMigratingStore
             copy.Write(BatchPlan.Utc(t.EventTime), NpgsqlDbType.TimestampTz);
             copy.Write(t.Amount, NpgsqlDbType.Numeric);
             copy.Write(t.Currency, NpgsqlDbType.Text);
-            copy.Write(WireNames.Type(t.Type), NpgsqlDbType.Text);
-            copy.Write(WireNames.Channel(t.Channel), NpgsqlDbType.Text);
+            copy.Write(Domain.WireNames.Type(t.Type), NpgsqlDbType.Text);
+            copy.Write(Domain.WireNames.Channel(t.Channel), NpgsqlDbType.Text);
             WriteText(copy, t.MerchantId);
             WriteText(copy, t.MerchantName);
             WriteText(copy, t.MerchantCategory);
@@ -455,7 +455,7 @@ internal sealed class PostgresFraudStore : IMigratingStore
             WriteDouble(copy, t.Longitude);
             WriteText(copy, t.DeviceId);
             copy.Write(v.Score, NpgsqlDbType.Integer);
-            copy.Write(WireNames.Decision(v.Decision), NpgsqlDbType.Text);
+            copy.Write(Domain.WireNames.Decision(v.Decision), NpgsqlDbType.Text);
             copy.Write(v.Flagged, NpgsqlDbType.Boolean);
             copy.Write(v.IsDuplicate, NpgsqlDbType.Boolean);
             copy.Write(ReasonsJson.Serialize(v.Reasons), NpgsqlDbType.Jsonb);

@@ -31,8 +31,8 @@ internal sealed class SqliteFraudStore : IMigratingStore
             p[i + 2].Value = BatchPlan.UnixMicros(t.EventTime);
             p[i + 3].Value = Units(t.Amount);
             p[i + 4].Value = t.Currency;
-            p[i + 5].Value = WireNames.Type(t.Type);
-            p[i + 6].Value = WireNames.Channel(t.Channel);
+            p[i + 5].Value = Domain.WireNames.Type(t.Type);
+            p[i + 6].Value = Domain.WireNames.Channel(t.Channel);
             p[i + 7].Value = (object?)t.MerchantId ?? DBNull.Value;
             p[i + 8].Value = (object?)t.MerchantName ?? DBNull.Value;
             p[i + 9].Value = (object?)t.MerchantCategory ?? DBNull.Value;
@@ -42,7 +42,7 @@ internal sealed class SqliteFraudStore : IMigratingStore
             p[i + 13].Value = (object?)t.Longitude ?? DBNull.Value;
             p[i + 14].Value = (object?)t.DeviceId ?? DBNull.Value;
             p[i + 15].Value = v.Score;
-            p[i + 16].Value = WireNames.Decision(v.Decision);
+            p[i + 16].Value = Domain.WireNames.Decision(v.Decision);
             p[i + 17].Value = v.Flagged;
             p[i + 18].Value = v.IsDuplicate;
             p[i + 19].Value = ReasonsJson.Serialize(v.Reasons);
@@ -296,7 +296,7 @@ internal sealed class SqliteFraudStore : IMigratingStore
 
         if (query.Decision is { } decision)
         {
-            sql.Append(" AND decision = ").Append(P(WireNames.Decision(decision)));
+            sql.Append(" AND decision = ").Append(P(Domain.WireNames.Decision(decision)));
         }
 
         if (query.RuleId is { } ruleId)

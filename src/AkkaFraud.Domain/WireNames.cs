@@ -1,12 +1,10 @@
-using AkkaFraud.Domain;
-
-namespace AkkaFraud.Storage.Internal;
+namespace AkkaFraud.Domain;
 
 /// <summary>
-/// Enum values as the tables store them: the wire names of <see cref="TransactionJson"/> for type and channel (a test
-/// pins them to it; the Domain keeps its own mapping internal), lower case for decisions and rule kinds.
+/// The one spelling of each enum value outside the process: in transaction JSON, alert JSON, rule sets and the
+/// warehouse's columns. Parsing is strict (exact, lower case) and returns null for anything else.
 /// </summary>
-internal static class WireNames
+public static class WireNames
 {
     public static string Type(TransactionType type) => type switch
     {
@@ -18,14 +16,14 @@ internal static class WireNames
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
-    public static TransactionType ParseType(string value) => value switch
+    public static TransactionType? ParseType(string value) => value switch
     {
         "purchase" => TransactionType.Purchase,
         "transfer" => TransactionType.Transfer,
         "cash-withdrawal" => TransactionType.CashWithdrawal,
         "refund" => TransactionType.Refund,
         "payment" => TransactionType.Payment,
-        _ => throw new FormatException($"unknown transaction type '{value}' in the database"),
+        _ => null,
     };
 
     public static string Channel(Channel channel) => channel switch
@@ -37,13 +35,13 @@ internal static class WireNames
         _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, null),
     };
 
-    public static Channel ParseChannel(string value) => value switch
+    public static Channel? ParseChannel(string value) => value switch
     {
         "pos" => Domain.Channel.Pos,
         "ecom" => Domain.Channel.Ecom,
         "atm" => Domain.Channel.Atm,
         "transfer" => Domain.Channel.Transfer,
-        _ => throw new FormatException($"unknown channel '{value}' in the database"),
+        _ => null,
     };
 
     public static string Decision(Decision decision) => decision switch
@@ -54,12 +52,12 @@ internal static class WireNames
         _ => throw new ArgumentOutOfRangeException(nameof(decision), decision, null),
     };
 
-    public static Decision ParseDecision(string value) => value switch
+    public static Decision? ParseDecision(string value) => value switch
     {
         "approve" => Domain.Decision.Approve,
         "review" => Domain.Decision.Review,
         "block" => Domain.Decision.Block,
-        _ => throw new FormatException($"unknown decision '{value}' in the database"),
+        _ => null,
     };
 
     public static string RuleKind(RuleKind kind) => kind switch
@@ -71,12 +69,12 @@ internal static class WireNames
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    public static RuleKind ParseRuleKind(string value) => value switch
+    public static RuleKind? ParseRuleKind(string value) => value switch
     {
         "threshold" => Domain.RuleKind.Threshold,
         "velocity" => Domain.RuleKind.Velocity,
         "impossible-travel" => Domain.RuleKind.ImpossibleTravel,
         "card-testing" => Domain.RuleKind.CardTesting,
-        _ => throw new FormatException($"unknown rule kind '{value}' in the database"),
+        _ => null,
     };
 }
