@@ -8,6 +8,7 @@ internal static class BenchmarkCatalog
         [KafkaConsumeBenchmark.Name] = (KafkaConsumeBenchmark.Description, KafkaConsumeBenchmark.Run),
         [SimulatorBenchmark.Name] = (SimulatorBenchmark.Description, SimulatorBenchmark.Run),
         [EngineBenchmark.Name] = (EngineBenchmark.Description, EngineBenchmark.Run),
+        [EndToEndBenchmark.Name] = (EndToEndBenchmark.Description, EndToEndBenchmark.Run),
     };
 
     public static int Run(string[] args)

@@ -81,7 +81,7 @@ internal static class KafkaConsumeBenchmark
     }
 
     /// <summary>A plain consumer loop: assigned partitions (no group), one Consume per record.</summary>
-    private static double RawLoop(KafkaSettings settings, string topic, long count, long maxLag, Func<long, Message<byte[]?, byte[]?>> create, string label, bool progress)
+    internal static double RawLoop(KafkaSettings settings, string topic, long count, long maxLag, Func<long, Message<byte[]?, byte[]?>> create, string label, bool progress)
     {
         var config = settings.CreateConsumerConfig();
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).Build();

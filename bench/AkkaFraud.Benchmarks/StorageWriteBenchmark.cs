@@ -138,7 +138,7 @@ internal static class StorageWriteBenchmark
     /// random (UUID v4 style: every insert lands on a random primary-key page) or time-ordered (ULID / UUID v7 style:
     /// inserts append to the key's rightmost page).
     /// </summary>
-    private static ScoredTransaction[] Generate(int seed, int count, bool orderedIds)
+    internal static ScoredTransaction[] Generate(int seed, int count, bool orderedIds)
     {
         var random = new Random(seed);
         var start = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
@@ -199,7 +199,7 @@ internal static class StorageWriteBenchmark
         return new StoreBatch { ConsumerGroup = "bench", Transactions = rows, Offsets = offsets };
     }
 
-    private const string RawColumns =
+    internal const string RawColumns =
         "transaction_id text, account_id text, event_time timestamptz, amount numeric(18,4), currency text, type text, " +
         "channel text, merchant_id text, merchant_name text, merchant_category text, counterparty_id text, country text, " +
         "latitude double precision, longitude double precision, device_id text, score integer, decision text, " +
@@ -207,7 +207,7 @@ internal static class StorageWriteBenchmark
         "kafka_offset bigint, ingested_at timestamptz, processed_at timestamptz";
 
     /// <summary>The floor: one transaction, one binary COPY (Npgsql's documented synchronous row writes, as the store's), no look-up, no offsets, no indexes, no WAL.</summary>
-    private static async Task RawCopyAsync(NpgsqlDataSource dataSource, ScoredTransaction[] rows)
+    internal static async Task RawCopyAsync(NpgsqlDataSource dataSource, ScoredTransaction[] rows)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -270,7 +270,7 @@ internal static class StorageWriteBenchmark
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
+    internal static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
