@@ -672,6 +672,34 @@ internal sealed class KafkaConsumerWorker
         _closing = true;
     }
 
+    /// <summary>
+    /// librdkafka aborts the process (assert in rd_kafka_cgrp_terminated) when a consumer leaves its group while an
+    /// assignment is still being set up, e.g. the start offset of a partition assigned at "beginning" is still being
+    /// looked up. Seen here when a node stopped right after a rebalance. So before closing, serve the consumer until
+    /// every assigned partition has a position (bounded; anything it delivers meanwhile was never emitted and is read
+    /// again from the stored offsets).
+    /// </summary>
+    private void SettleAssignment(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(Stopwatch.Frequency * 5.0);
+        while (Stopwatch.GetTimestamp() < deadline && HasUnsettledPartition(consumer))
+        {
+            ConsumeQuietly(consumer, TimeSpan.FromMilliseconds(50));
+        }
+    }
+
+    private static bool HasUnsettledPartition(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            return consumer.Assignment.Any(partition => consumer.Position(partition) == Offset.Unset);
+        }
+        catch (KafkaException)
+        {
+            return false; // a consumer in a fatal state has nothing left to settle
+        }
+    }
+
     private void ConsumeQuietly(IConsumer<byte[]?, byte[]?> consumer, TimeSpan timeout)
     {
         try
@@ -690,6 +718,7 @@ internal sealed class KafkaConsumerWorker
 
     private void Close(IConsumer<byte[]?, byte[]?> consumer)
     {
+        SettleAssignment(consumer);
         try
         {
             // Revokes the assignment through OnRevoked (listeners hear it) and leaves the group, so partitions move now.
