@@ -1,5 +1,6 @@
 using AkkaFraud.Cluster.Tests.Support;
 using AkkaFraud.Storage;
+
 using AkkaFraud.TestSupport;
 
 
@@ -128,5 +129,35 @@ public sealed class Pipeline_when_the_whole_cluster_restarts(PostgresDatabase da
         await harness.StartNodeAsync(restarted);
 
         await harness.AssertEverythingStoredExactlyOnceAsync();
+    }
+}
+
+[Collection(EndToEnd.Name)]
+public sealed class Pipeline_when_records_are_lost_to_retention(PostgresDatabase database, ITestOutputHelper output) : IClassFixture<PostgresDatabase>
+{
+    [Fact]
+    public async Task A_retention_gap_is_recorded_once_and_consumption_carries_on_after_it()
+    {
+        await using var harness = new PipelineHarness(Warehouse.On(database), output, records: 6_000, accounts: 300, seed: 16);
+        var first = await harness.StartNodeAsync(singleNode: true);
+        await harness.ProduceAllAsync();
+        await harness.Oracle.WaitUntilStoredAsync(first.Store, TimeSpan.FromMinutes(2));
+        await first.StopAsync();
+
+        // While no node runs, partition 0 receives 50 more records and retention deletes them before anyone read them.
+        await using var warehouse = await FraudStoreFactory.CreateAsync(harness.StoreSettings, cancellationToken: TestContext.Current.CancellationToken);
+        var stored = (await warehouse.GetOffsetsAsync(harness.KafkaSettings.GroupId, [new TopicPartition(harness.KafkaSettings.TransactionsTopic, 0)]))
+            .Single().Value;
+        await Oracle.ProduceToPartitionAsync(harness.Kafka.BootstrapServers, harness.KafkaSettings.TransactionsTopic, 0, count: 50);
+        harness.Kafka.DeleteRecords(harness.KafkaSettings.TransactionsTopic, 0, stored + 50);
+        await Oracle.ProduceToPartitionAsync(harness.Kafka.BootstrapServers, harness.KafkaSettings.TransactionsTopic, 0, count: 10);
+
+        await harness.StartNodeAsync(singleNode: true);
+        await harness.Oracle.WaitUntilStoredAsync(warehouse, TimeSpan.FromMinutes(2), extra: 10);
+
+        var gap = Assert.Single(await warehouse.GetGapsAsync(TestContext.Current.CancellationToken));
+        Assert.Equal((0, stored, stored + 50), (gap.Partition, gap.FirstMissingOffset, gap.NextAvailableOffset));
+        var offsets = await warehouse.GetOffsetsAsync(harness.KafkaSettings.GroupId, [new TopicPartition(harness.KafkaSettings.TransactionsTopic, 0)]);
+        Assert.Equal(stored + 60, offsets.Single().Value);
     }
 }

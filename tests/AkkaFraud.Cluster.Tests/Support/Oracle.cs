@@ -124,14 +124,41 @@ internal sealed class Oracle
         }
     }
 
+    /// <summary>Produces <paramref name="count"/> valid transactions of fresh accounts into one partition.</summary>
+    public static async Task ProduceToPartitionAsync(string bootstrapServers, string topic, int partition, int count)
+    {
+        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = bootstrapServers, EnableIdempotence = true }).Build();
+        var start = new DateTimeOffset(2026, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < count; i++)
+        {
+            var transaction = new Transaction
+            {
+                TransactionId = $"late-{Guid.NewGuid():N}",
+                AccountId = $"late-account-{i}",
+                EventTime = start.AddSeconds(i),
+                Amount = 10,
+                Currency = "EUR",
+                Type = TransactionType.Purchase,
+                Channel = Channel.Pos,
+                Country = "DE",
+            };
+            await producer.ProduceAsync(new Confluent.Kafka.TopicPartition(topic, partition), new Message<byte[], byte[]>
+            {
+                Key = Encoding.UTF8.GetBytes(transaction.AccountId),
+                Value = TransactionJson.Serialize(transaction),
+                Timestamp = new Timestamp(transaction.EventTime),
+            });
+        }
+    }
+
     /// <summary>Waits until the warehouse holds as many transactions and dead letters as expected (never more).</summary>
-    public async Task WaitUntilStoredAsync(IFraudStore store, TimeSpan limit, Func<string>? progress = null)
+    public async Task WaitUntilStoredAsync(IFraudStore store, TimeSpan limit, Func<string>? progress = null, int extra = 0)
     {
         var deadline = DateTime.UtcNow + limit;
         while (true)
         {
             var totals = await store.GetTotalsAsync();
-            if (totals.Transactions >= Transactions && totals.DeadLetters >= DeadLetters.Count)
+            if (totals.Transactions >= Transactions + extra && totals.DeadLetters >= DeadLetters.Count)
             {
                 return;
             }
@@ -139,7 +166,7 @@ internal sealed class Oracle
             if (DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException(
-                    $"After {limit.TotalSeconds} s the warehouse holds {totals.Transactions}/{Transactions} transactions and {totals.DeadLetters}/{DeadLetters.Count} dead letters. {progress?.Invoke()}");
+                    $"After {limit.TotalSeconds} s the warehouse holds {totals.Transactions}/{Transactions + extra} transactions and {totals.DeadLetters}/{DeadLetters.Count} dead letters. {progress?.Invoke()}");
             }
 
             await Task.Delay(250);
