@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using System.Text;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
@@ -43,9 +42,9 @@ internal static class EndToEndBenchmark
             return 2;
         }
 
-        var records = Int(args, "records", 2_000_000);
-        var rate = Int(args, "rate", 10_000);
-        var seconds = Int(args, "seconds", 20);
+        var records = BenchSupport.IntOption(args, "records", 2_000_000);
+        var rate = BenchSupport.IntOption(args, "rate", 10_000);
+        var seconds = BenchSupport.IntOption(args, "seconds", 20);
         return RunAsync(server, records, rate, seconds).GetAwaiter().GetResult();
     }
 
@@ -151,7 +150,7 @@ internal static class EndToEndBenchmark
 
     private static async Task<IHost> StartNodeAsync(IFraudStore store, KafkaSettings kafka)
     {
-        var port = FreePort();
+        var port = BenchSupport.FreePort();
         var host = new HostBuilder()
             .ConfigureLogging(logging => logging.ClearProviders())
             .ConfigureServices(services =>
@@ -197,19 +196,6 @@ internal static class EndToEndBenchmark
 
             await Task.Delay(100);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static int Int(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, "--" + name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
     /// <summary>Feeds the pipeline's consumed counter to the producer's lag bound.</summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Sharding.External;
@@ -27,10 +26,9 @@ internal static class EngineBenchmark
 
     public static int Run(string[] args)
     {
-        var options = Options.Parse(args);
-        var count = options.Int("transactions", 1_000_000);
-        var accounts = options.Int("accounts", 100_000);
-        var inFlight = options.Int("in-flight", 4096);
+        var count = BenchSupport.IntOption(args, "transactions", 1_000_000);
+        var accounts = BenchSupport.IntOption(args, "accounts", 100_000);
+        var inFlight = BenchSupport.IntOption(args, "in-flight", 4096);
 
         Console.WriteLine($"generating {count:N0} transactions for {accounts:N0} accounts…");
         var simulator = new TrafficSimulator(new SimulatorOptions { Seed = 3, Accounts = accounts, EventsPerSecond = accounts * 12.0 / 86_400 });
@@ -39,7 +37,7 @@ internal static class EngineBenchmark
 
         var database = Path.Combine(Path.GetTempPath(), $"akkafraud-engine-{Guid.NewGuid():N}.db");
         var store = FraudStoreFactory.CreateAsync(new FraudStoreSettings { ConnectionString = $"Data Source={database}" }).GetAwaiter().GetResult();
-        var port = FreePort();
+        var port = BenchSupport.FreePort();
         var system = ActorSystem.Create("bench", ConfigurationFactory.ParseString($$"""
             akka.loglevel = WARNING
             akka.actor.provider = cluster
@@ -92,29 +90,5 @@ internal static class EngineBenchmark
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             File.Delete(database);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private sealed class Options(Dictionary<string, string> values)
-    {
-        public static Options Parse(string[] args)
-        {
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var i = 0; i + 1 < args.Length; i += 2)
-            {
-                values[args[i].TrimStart('-')] = args[i + 1];
-            }
-
-            return new Options(values);
-        }
-
-        public int Int(string name, int fallback) =>
-            values.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
     }
 }
