@@ -46,6 +46,7 @@ internal sealed class BatchWriter(
         var checkpoints = new Dictionary<string, AccountCheckpoint>(StringComparer.Ordinal);
         var lastRecord = new Dictionary<int, KafkaRecord>();
         var alerts = new List<FraudAlert>();
+        var ingestedAt = new List<DateTimeOffset>(batch.Count);
         var processedAt = clock.GetUtcNow();
         foreach (var scored in batch)
         {
@@ -58,6 +59,7 @@ internal sealed class BatchWriter(
             }
 
             lastRecord[record.Partition] = record;
+            ingestedAt.Add(ingested.IngestedAt);
             if (scored.Reply is { } reply)
             {
                 var transaction = ingested.Parsed.Transaction!;
@@ -120,9 +122,10 @@ internal sealed class BatchWriter(
         PipelineMetrics.DeadLettered.Add(deadLetters.Count);
         PipelineMetrics.BatchSize.Record(count);
         PipelineMetrics.BatchWriteMs.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        foreach (var scored in batch)
+        // Only what this batch committed: records dropped above (another owner's now) were never committed here.
+        foreach (var at in ingestedAt)
         {
-            PipelineMetrics.IngestToCommitMs.Record((now - scored.Ingested.IngestedAt).TotalMilliseconds);
+            PipelineMetrics.IngestToCommitMs.Record((now - at).TotalMilliseconds);
         }
 
         return count;
