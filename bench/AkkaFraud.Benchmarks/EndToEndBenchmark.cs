@@ -250,11 +250,26 @@ internal static class EndToEndBenchmark
                     listener.EnableMeasurementEvents(instrument);
                 }
             };
-            _listener.SetMeasurementEventCallback<double>((_, value, _, _) => Interlocked.Exchange(ref _totalMs, Volatile.Read(ref _totalMs) + value));
+            _listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+            {
+                lock (_listener)
+                {
+                    _totalMs += value;
+                }
+            });
             _listener.Start();
         }
 
-        public TimeSpan Total => TimeSpan.FromMilliseconds(Volatile.Read(ref _totalMs));
+        public TimeSpan Total
+        {
+            get
+            {
+                lock (_listener)
+                {
+                    return TimeSpan.FromMilliseconds(_totalMs);
+                }
+            }
+        }
 
         public void Dispose() => _listener.Dispose();
     }
