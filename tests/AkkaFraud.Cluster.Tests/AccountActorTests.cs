@@ -57,6 +57,18 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
     }
 
     [Fact]
+    public void The_loader_answers_an_account_it_has_never_seen_with_no_state_rather_than_an_empty_one()
+    {
+        var loader = Sys.ActorOf(CheckpointLoader.Props(Store));
+
+        loader.Tell(new LoadCheckpoint("a-never-seen"), TestActor);
+
+        var loaded = ExpectMsg<CheckpointLoaded>();
+        Assert.Null(loaded.State);
+        Assert.Empty(loaded.Replay);
+    }
+
+    [Fact]
     public async Task An_account_recovers_its_state_from_an_older_checkpoint_plus_the_rows_stored_after_it()
     {
         // Seven transactions, a checkpoint after the third; all seven rows committed with the partition's offset.
