@@ -24,7 +24,8 @@ public static partial class Program
     /// <summary>Builds and starts a node from command-line arguments (plus appsettings and the environment).</summary>
     internal static async Task<FraudNode> StartAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json ships next to the binaries; relative paths such as ./data stay relative to the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddCommandLine(args, NodeSettings.SwitchMappings.ToDictionary());
         var settings = NodeSettings.Load(builder.Configuration);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
@@ -32,8 +33,7 @@ public static partial class Program
             builder.WebHost.UseUrls(settings.Urls);
         }
 
-        using var startupLogs = LoggerFactory.Create(logging => logging.AddConsole());
-        var (infrastructure, resolved) = await NodeInfrastructure.OpenAsync(settings, startupLogs);
+        var (infrastructure, resolved) = await NodeInfrastructure.OpenAsync(settings, builder.Configuration.GetSection("Logging"));
         settings = resolved;
 
         builder.Services

@@ -33,14 +33,16 @@ public sealed class The_executable
     {
         var directory = Directory.CreateTempSubdirectory("akkafraud-smoke-").FullName;
         var port = TestNode.FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        // Through env --default-signal: a shell that starts this test in the background makes its children ignore
+        // SIGINT, and an ignored SIGINT stays ignored in the node; Ctrl+C in a terminal never has that problem.
+        var start = new ProcessStartInfo("env")
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { NodeDll(), "--urls", $"http://127.0.0.1:{port}", "--rate", "150", "--Simulator:FraudShare=0.05", "--Simulator:Accounts=20000" })
+        foreach (var arg in new[] { "--default-signal=INT", "dotnet", NodeDll(), "--urls", $"http://127.0.0.1:{port}", "--rate", "150", "--Simulator:FraudShare=0.05", "--Simulator:Accounts=20000" })
         {
             start.ArgumentList.Add(arg);
         }
@@ -68,13 +70,16 @@ public sealed class The_executable
 
             await SendSigIntAsync(process);
             using var exited = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            await process.WaitForExitAsync(exited.Token);
-
-            string log;
-            lock (output)
+            try
             {
-                log = output.ToString();
+                await process.WaitForExitAsync(exited.Token);
             }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"the node did not exit within 2 minutes of SIGINT:\n{Log(output)}");
+            }
+
+            var log = Log(output);
 
             Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}:\n{log}");
             Assert.Contains($"Dashboard:   http://127.0.0.1:{port}", log, StringComparison.Ordinal);
@@ -91,6 +96,14 @@ public sealed class The_executable
             }
 
             Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static string Log(StringBuilder output)
+    {
+        lock (output)
+        {
+            return output.ToString();
         }
     }
 

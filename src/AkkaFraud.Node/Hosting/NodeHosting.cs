@@ -10,7 +10,7 @@ using AkkaFraud.Streams.Kafka.Embedded;
 namespace AkkaFraud.Node.Hosting;
 
 /// <summary>What the node opens before its host starts and closes after it stopped: the warehouse, and in embedded mode the in-process Kafka.</summary>
-internal sealed class NodeInfrastructure(IFraudStore store, EmbeddedKafka? kafka) : IAsyncDisposable
+internal sealed class NodeInfrastructure(IFraudStore store, EmbeddedKafka? kafka, ILoggerFactory logs) : IAsyncDisposable
 {
     public IFraudStore Store { get; } = store;
 
@@ -18,8 +18,11 @@ internal sealed class NodeInfrastructure(IFraudStore store, EmbeddedKafka? kafka
 
     /// <summary>Opens the warehouse (applying migrations) and, in embedded mode, starts Kafka with the topics.</summary>
     /// <exception cref="NodeConfigurationException">The warehouse cannot be opened; the message says why.</exception>
-    public static async Task<(NodeInfrastructure Infrastructure, NodeSettings Settings)> OpenAsync(NodeSettings settings, ILoggerFactory logs)
+    /// <param name="settings">The node's settings; in embedded mode they come back with the in-process Kafka's address.</param>
+    /// <param name="logging">The <c>Logging</c> configuration: the store logs through a console logger of its own, made before the host exists and kept as long as the store.</param>
+    public static async Task<(NodeInfrastructure Infrastructure, NodeSettings Settings)> OpenAsync(NodeSettings settings, IConfiguration logging)
     {
+        var logs = LoggerFactory.Create(builder => builder.AddConfiguration(logging).AddConsole());
         EmbeddedKafka? kafka = null;
         if (settings.Mode == NodeMode.Embedded)
         {
@@ -34,11 +37,12 @@ internal sealed class NodeInfrastructure(IFraudStore store, EmbeddedKafka? kafka
         try
         {
             var store = await FraudStoreFactory.CreateAsync(settings.Storage, logs);
-            return (new NodeInfrastructure(store, kafka), settings);
+            return (new NodeInfrastructure(store, kafka, logs), settings);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             kafka?.Dispose();
+            logs.Dispose();
             var where = settings.Mode == NodeMode.Embedded
                 ? $"the SQLite file under {settings.DataDirectory} (check that the directory is writable, or choose another with --data <dir>)"
                 : "PostgreSQL (check ConnectionStrings__Fraud and that the server runs and accepts this user)";
@@ -50,6 +54,7 @@ internal sealed class NodeInfrastructure(IFraudStore store, EmbeddedKafka? kafka
     {
         await Store.DisposeAsync();
         EmbeddedKafka?.Dispose();
+        logs.Dispose();
     }
 }
 
