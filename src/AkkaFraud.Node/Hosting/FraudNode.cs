@@ -34,18 +34,13 @@ internal sealed class FraudNode : IAsyncDisposable
             await app.StartAsync();
             return new FraudNode(app, settings, infrastructure);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Ports in use (HTTP or remoting) and the like: one line for the operator, not a stack trace.
             await StopQuietlyAsync(app);
             await infrastructure.DisposeAsync();
             throw new NodeConfigurationException(
-                $"The node could not start: {e.GetBaseException().Message.TrimEnd('.')}. If an address is in use, stop the other process or choose another one with --urls http://localhost:5081.");
-        }
-        catch
-        {
-            await StopQuietlyAsync(app);
-            await infrastructure.DisposeAsync();
-            throw;
+                $"The node could not start: {e.GetBaseException().Message.TrimEnd('.')}. If an address is in use, stop the other process or choose another one (--urls http://localhost:5081 for HTTP, Node__Port for remoting).");
         }
     }
 
