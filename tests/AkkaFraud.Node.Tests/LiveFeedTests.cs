@@ -121,6 +121,10 @@ public sealed class Stalled_client(ITestOutputHelper output)
         var flagged = (await node.Store.GetTotalsAsync()).Flagged;
         Assert.True(flagged > AlertBuffer * 2, $"the run must flag far more alerts than the buffer holds ({flagged})");
 
+        // The lag probe agrees: nothing is left behind in Kafka.
+        var aggregator = node.Node.Services.GetRequiredService<MetricsAggregator>();
+        await Eventually.TrueAsync(() => Task.FromResult(aggregator.ConsumerLag == 0), TimeSpan.FromMinutes(1), "consumer lag 0 once everything is committed");
+
         // ...the client that reads receives every alert...
         var healthyOutbox = clients.Find(healthy.ConnectionId!)!;
         await Eventually.TrueAsync(() => Task.FromResult(healthyAlerts.Count == flagged),
