@@ -110,6 +110,17 @@ public sealed class Node_settings
         Assert.Contains("between 0 and", message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Simulator:Enabled", "sometimes")]
+    [InlineData("Simulator:TransactionsPerSecond", "fast")]
+    [InlineData("Live:AlertBufferPerClient", "lots")]
+    public void A_value_of_the_wrong_type_names_the_setting(string key, string value)
+    {
+        var message = Error((key, value));
+        Assert.Contains(key, message, StringComparison.Ordinal);
+        Assert.Contains("Check the spelling", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Embedded_mode_refuses_a_partial_role_list()
     {

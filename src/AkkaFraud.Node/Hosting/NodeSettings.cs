@@ -114,9 +114,9 @@ internal sealed record NodeSettings
         var storage = mode == NodeMode.Embedded
             ? Bind(() => EmbeddedStorage(configuration, dataDirectory))
             : Bind(() => ClusterStorage(configuration, warehouse!));
-        var simulator = Bind(() => configuration.GetSection("Simulator").Get<SimulatorSettings>() ?? new SimulatorSettings())
+        var simulator = Bind(() => (configuration.GetSection("Simulator").Get<SimulatorSettings>() ?? new SimulatorSettings())
             with
-        { Enabled = configuration.GetValue("Simulator:Enabled", mode == NodeMode.Embedded) };
+        { Enabled = configuration.GetValue("Simulator:Enabled", mode == NodeMode.Embedded) });
         ValidateSimulator(simulator);
         var live = Bind(() => configuration.GetSection("Live").Get<LiveSettings>() ?? new LiveSettings());
         if (live.AlertBufferPerClient < 1 || live.MaxAlertPushesPerSecond is < 1 or > 1000)
