@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
-using Akka.Cluster.Hosting;
 using Akka.Hosting;
-using Akka.Remote.Hosting;
 using AkkaFraud.Cluster;
 using AkkaFraud.Cluster.Pipeline;
 using AkkaFraud.Domain;
@@ -173,11 +171,7 @@ internal static class EndToEndBenchmark
                 services.AddFraudScoringServices(new FraudSettings { Partitions = Partitions }, kafka, RuleSet.Default);
                 services.AddAkka("akkafraud", (builder, _) => builder
                     .ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel)
-                    .WithRemoting("127.0.0.1", port)
-                    .WithClustering(new ClusterOptions { SeedNodes = [$"akka.tcp://akkafraud@127.0.0.1:{port}"], Roles = [ShardingSetup.ScorerRole] })
-                    .AddFraudSerialization()
-                    .WithFraudSharding(scorer: true)
-                    .WithFraudPipeline());
+                    .WithFraudNode(new FraudNodeOptions { Port = port, SeedNodes = [$"akka.tcp://akkafraud@127.0.0.1:{port}"] }));
             })
             .Build();
         await host.StartAsync();

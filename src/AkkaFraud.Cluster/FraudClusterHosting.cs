@@ -30,7 +30,7 @@ public static class ShardingSetup
 /// <summary>
 /// The scoring cluster's Akka.Hosting wiring, one extension per area. They take their collaborators from the service
 /// provider: <see cref="IFraudStore"/>, <see cref="RuleSetSource"/>, <see cref="PartitionProgress"/>,
-/// <see cref="FraudSettings"/>, <see cref="KafkaSettings"/> and <see cref="TimeProvider"/>.
+/// <see cref="FraudSettings"/>, <see cref="KafkaSettings"/>, <see cref="PipelineStats"/> and <see cref="TimeProvider"/>.
 /// </summary>
 public static class FraudClusterHosting
 {
@@ -106,7 +106,8 @@ public static class FraudClusterHosting
                 resolver.GetService<PartitionProgress>(),
                 producer,
                 DistributedPubSub.Get(system).Mediator,
-                resolver.GetService<TimeProvider>()), "scoring-pipeline");
+                resolver.GetService<TimeProvider>(),
+                resolver.GetService<PipelineStats>()), "scoring-pipeline");
             registry.Register<ScoringPipelineMarker>(supervisor);
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "drain-scoring-pipeline", async () =>
             {
@@ -124,6 +125,7 @@ public static class FraudClusterHosting
         services.AddSingleton(kafka);
         services.AddSingleton(new RuleSetSource(ruleSet));
         services.AddSingleton<PartitionProgress>();
+        services.AddSingleton<PipelineStats>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

@@ -1,3 +1,4 @@
+using AkkaFraud.Cluster.Pipeline;
 using AkkaFraud.Cluster.Tests.Support;
 using AkkaFraud.Storage;
 
@@ -26,11 +27,18 @@ public sealed class Pipeline_oracle(PostgresDatabase database, ITestOutputHelper
     public async Task The_warehouse_equals_the_engines_replay_of_100k_simulated_records()
     {
         await using var harness = new PipelineHarness(Warehouse.On(database), output, records: 100_000, accounts: 3_000, seed: 5);
-        await harness.StartNodeAsync(singleNode: true);
+        var node = await harness.StartNodeAsync(singleNode: true);
 
         await harness.ProduceAllAsync();
 
         await harness.AssertEverythingStoredExactlyOnceAsync();
+        // The node's own counters (its live stats) agree with the warehouse.
+        var totals = await node.Store.GetTotalsAsync();
+        Assert.Equal(PipelineState.Running, node.Stats.State);
+        Assert.Equal(totals.Transactions, node.Stats.Scored);
+        Assert.Equal(totals.DeadLetters, node.Stats.DeadLettered);
+        Assert.Equal(totals.Flagged, node.Stats.Flagged);
+        Assert.True(node.Stats.Consumed >= 100_000, $"consumed {node.Stats.Consumed}");
     }
 }
 

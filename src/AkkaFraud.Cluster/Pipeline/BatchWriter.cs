@@ -31,6 +31,7 @@ internal sealed class BatchWriter(
     KafkaSettings kafka,
     IActorRef mediator,
     TimeProvider clock,
+    PipelineStats stats,
     ILoggingAdapter log)
 {
     public const string AlertsPubSubTopic = "alerts";
@@ -126,10 +127,14 @@ internal sealed class BatchWriter(
         PipelineMetrics.BatchSize.Record(count);
         PipelineMetrics.BatchWriteMs.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         // Only what this batch committed: records dropped above (another owner's now) were never committed here.
-        foreach (var at in ingestedAt)
+        var latencies = new double[ingestedAt.Count];
+        for (var i = 0; i < latencies.Length; i++)
         {
-            PipelineMetrics.IngestToCommitMs.Record((now - at).TotalMilliseconds);
+            latencies[i] = (now - ingestedAt[i]).TotalMilliseconds;
+            PipelineMetrics.IngestToCommitMs.Record(latencies[i]);
         }
+
+        stats.RecordCommitted(transactions.Count, alerts.Count, deadLetters.Count, latencies);
 
         return count;
     }

@@ -30,6 +30,7 @@ internal static class ScoringPipeline
         BatchWriter writer,
         IActorRef accountRegion,
         TimeProvider clock,
+        PipelineStats stats,
         IMaterializer materializer)
     {
         var hop = new OrderedTellStage<IngestedRecord, ScoredRecord>(
@@ -46,6 +47,7 @@ internal static class ScoringPipeline
             .Select(record =>
             {
                 PipelineMetrics.Consumed.Add(1);
+                stats.RecordConsumed();
                 var reference = record.Timestamp.Type == TimestampType.NotAvailable ? NoReference : new DateTimeOffset(record.Timestamp.UtcDateTime, TimeSpan.Zero);
                 return new IngestedRecord(
                     record,
@@ -85,6 +87,7 @@ internal sealed class PipelineSupervisor : ReceiveActor
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly IActorRef _mediator;
     private readonly TimeProvider _clock;
+    private readonly PipelineStats _stats;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private RunningPipeline? _running;
     private TimeSpan _backoff;
@@ -104,7 +107,7 @@ internal sealed class PipelineSupervisor : ReceiveActor
 
     public PipelineSupervisor(
         FraudSettings settings, KafkaSettings kafka, IFraudStore store, IActorRef accountRegion, PartitionProgress progress,
-        IProducer<byte[]?, byte[]?> producer, IActorRef mediator, TimeProvider clock)
+        IProducer<byte[]?, byte[]?> producer, IActorRef mediator, TimeProvider clock, PipelineStats stats)
     {
         _settings = settings;
         _kafka = kafka;
@@ -114,6 +117,7 @@ internal sealed class PipelineSupervisor : ReceiveActor
         _producer = producer;
         _mediator = mediator;
         _clock = clock;
+        _stats = stats;
         _backoff = settings.MinRestartBackoff;
 
         Receive<StartRun>(_ => Start());
@@ -134,14 +138,15 @@ internal sealed class PipelineSupervisor : ReceiveActor
                 }
             }
 
+            _stats.SetState(PipelineState.Stopped);
             Sender.Tell(Done.Instance);
         });
     }
 
     public static Props Props(
         FraudSettings settings, KafkaSettings kafka, IFraudStore store, IActorRef accountRegion, PartitionProgress progress,
-        IProducer<byte[]?, byte[]?> producer, IActorRef mediator, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new PipelineSupervisor(settings, kafka, store, accountRegion, progress, producer, mediator, clock));
+        IProducer<byte[]?, byte[]?> producer, IActorRef mediator, TimeProvider clock, PipelineStats stats) =>
+        Akka.Actor.Props.Create(() => new PipelineSupervisor(settings, kafka, store, accountRegion, progress, producer, mediator, clock, stats));
 
     protected override void PreStart() => Self.Tell(new StartRun());
 
@@ -162,13 +167,15 @@ internal sealed class PipelineSupervisor : ReceiveActor
         registry.RetentionGapDetected += gap =>
         {
             PipelineMetrics.IngestGaps.Add(1);
+            _stats.RecordGap();
             _store.RecordGapAsync(new IngestGap(gap.Topic, gap.Partition, gap.FirstMissingOffset, gap.ResumedOffset, _clock.GetUtcNow()))
                 .ContinueWith(t => _log.Error(t.Exception, "Could not record the retention gap {0}", gap), TaskContinuationOptions.OnlyOnFaulted);
         };
-        var writer = new BatchWriter(_store, registry, _progress, _producer, _kafka, _mediator, _clock, _log);
+        var writer = new BatchWriter(_store, registry, _progress, _producer, _kafka, _mediator, _clock, _stats, _log);
         _startedAt = _clock.GetUtcNow();
-        var running = ScoringPipeline.Run(_settings, _kafka, registry, writer, _accountRegion, _clock, Context.Materializer());
+        var running = ScoringPipeline.Run(_settings, _kafka, registry, writer, _accountRegion, _clock, _stats, Context.Materializer());
         _running = running;
+        _stats.SetState(PipelineState.Running);
         running.Completion.ContinueWith(t => new RunEnded(running, t.Exception?.GetBaseException()), TaskScheduler.Default).PipeTo(Self);
         _log.Info("Pipeline started on topic {0} as group {1}", _kafka.TransactionsTopic, _kafka.GroupId);
     }
@@ -183,12 +190,14 @@ internal sealed class PipelineSupervisor : ReceiveActor
         if (ended.Failure is null)
         {
             _log.Info("Pipeline completed");
+            _stats.SetState(PipelineState.Stopped);
             return;
         }
 
         // A run that had worked for a while starts over with the shortest backoff.
         _backoff = _clock.GetUtcNow() - _startedAt > TimeSpan.FromMinutes(1) ? _settings.MinRestartBackoff : _backoff;
         PipelineMetrics.Restarts.Add(1);
+        _stats.SetState(PipelineState.Restarting);
         _log.Warning("Pipeline failed ({0}: {1}); restarting from the stored offsets in {2}", ended.Failure.GetType().Name, ended.Failure.Message, _backoff);
         var delay = _backoff;
         _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, _settings.MaxRestartBackoff.Ticks));

@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
-using Akka.Cluster.Hosting;
-using Akka.Cluster.Hosting.SBR;
 using Akka.Hosting;
-using Akka.Remote.Hosting;
 using AkkaFraud.Cluster.Pipeline;
 using AkkaFraud.Domain;
 using AkkaFraud.Storage;
@@ -49,6 +46,8 @@ internal sealed class ScoringNode : IAsyncDisposable
 
     public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
 
+    public PipelineStats Stats => _host.Services.GetRequiredService<PipelineStats>();
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -86,16 +85,7 @@ internal sealed class ScoringNode : IAsyncDisposable
                         loggers.ClearLoggers();
                         loggers.AddLoggerFactory();
                     })
-                    .WithRemoting("127.0.0.1", port)
-                    .WithClustering(new ClusterOptions
-                    {
-                        SeedNodes = [seedAddress],
-                        Roles = [ShardingSetup.ScorerRole],
-                        SplitBrainResolver = new KeepMajorityOption(),
-                    })
-                    .AddFraudSerialization()
-                    .WithFraudSharding(scorer: true)
-                    .WithFraudPipeline()
+                    .WithFraudNode(new FraudNodeOptions { SystemName = SystemName, Port = port, SeedNodes = [seedAddress] })
                     .AddHocon($"akka.actor.serialize-messages = {(serializeMessages ? "on" : "off")}", HoconAddMode.Prepend)
                     .AddHocon(
                         """

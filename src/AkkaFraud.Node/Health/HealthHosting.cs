@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Akka.Actor;
+using AkkaFraud.Cluster.Pipeline;
+using AkkaFraud.Node.Hosting;
+using AkkaFraud.Storage;
+using AkkaFraud.Streams.Kafka;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace AkkaFraud.Node.Health;
+
+/// <summary>
+/// <c>/alive</c>: the process and its actor system run. <c>/ready</c>: this node can do its work — the actor system is
+/// up, this node is an Up cluster member, the warehouse answers, and on scorer nodes the pipeline runs.
+/// </summary>
+internal static class HealthHosting
+{
+    private const string Live = "live";
+    private const string Ready = "ready";
+
+    public static IServiceCollection AddFraudHealthChecks(this IServiceCollection services, NodeSettings settings)
+    {
+        var checks = services.AddHealthChecks()
+            .AddCheck<ActorSystemCheck>("actor-system", tags: [Live, Ready])
+            .AddCheck<ClusterMemberCheck>("cluster-member", tags: [Ready])
+            .AddCheck<WarehouseCheck>("warehouse", tags: [Ready]);
+        if (settings.IsScorer)
+        {
+            checks.AddCheck<PipelineCheck>("pipeline", tags: [Ready]);
+        }
+
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapFraudHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Live), ResponseWriter = WriteAsync });
+        app.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteAsync });
+        return app;
+    }
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(context.Response.Body, new
+        {
+            status = report.Status.ToString().ToLowerInvariant(),
+            checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString().ToLowerInvariant(), description = e.Value.Description }),
+        }, cancellationToken: context.RequestAborted);
+    }
+
+    private sealed class ActorSystemCheck(ActorSystem system) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(system.WhenTerminated.IsCompleted
+                ? HealthCheckResult.Unhealthy("the actor system has terminated")
+                : HealthCheckResult.Healthy("the actor system runs"));
+    }
+
+    private sealed class ClusterMemberCheck(ActorSystem system) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var self = Akka.Cluster.Cluster.Get(system).SelfMember;
+            return Task.FromResult(self.Status == Akka.Cluster.MemberStatus.Up
+                ? HealthCheckResult.Healthy($"member {self.Address} is up")
+                : HealthCheckResult.Unhealthy($"member {self.Address} is {self.Status.ToString().ToLowerInvariant()}, not up (joining through the seed nodes?)"));
+        }
+    }
+
+    private sealed class WarehouseCheck(IFraudStore store, KafkaSettings kafka) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            try
+            {
+                await store.GetOffsetsAsync(kafka.GroupId, [new TopicPartition(kafka.TransactionsTopic, 0)], timeout.Token);
+                return HealthCheckResult.Healthy($"{store.Provider} answers");
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return HealthCheckResult.Unhealthy($"{store.Provider} does not answer: {e.Message}");
+            }
+        }
+    }
+
+    private sealed class PipelineCheck(PipelineStats stats) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(stats.State == PipelineState.Running
+                ? HealthCheckResult.Healthy("the scoring pipeline runs")
+                : HealthCheckResult.Unhealthy($"the scoring pipeline is {stats.State.ToString().ToLowerInvariant()}"));
+    }
+}

@@ -1,0 +1,96 @@
+using Akka.Hosting;
+using AkkaFraud.Cluster;
+using AkkaFraud.Domain;
+using AkkaFraud.Node.Live;
+using AkkaFraud.Node.Security;
+using AkkaFraud.Node.Simulation;
+using AkkaFraud.Storage;
+using AkkaFraud.Streams.Kafka.Embedded;
+
+namespace AkkaFraud.Node.Hosting;
+
+/// <summary>What the node opens before its host starts and closes after it stopped: the warehouse, and in embedded mode the in-process Kafka.</summary>
+internal sealed class NodeInfrastructure(IFraudStore store, EmbeddedKafka? kafka, ILoggerFactory logs) : IAsyncDisposable
+{
+    public IFraudStore Store { get; } = store;
+
+    public EmbeddedKafka? EmbeddedKafka { get; } = kafka;
+
+    /// <summary>Opens the warehouse (applying migrations) and, in embedded mode, starts Kafka with the topics.</summary>
+    /// <exception cref="NodeConfigurationException">The warehouse cannot be opened; the message says why.</exception>
+    /// <param name="settings">The node's settings; in embedded mode they come back with the in-process Kafka's address.</param>
+    /// <param name="logging">The <c>Logging</c> configuration: the store logs through a console logger of its own, made before the host exists and kept as long as the store.</param>
+    public static async Task<(NodeInfrastructure Infrastructure, NodeSettings Settings)> OpenAsync(NodeSettings settings, IConfiguration logging)
+    {
+        var logs = LoggerFactory.Create(builder => builder.AddConfiguration(logging).AddConsole());
+        EmbeddedKafka? kafka = null;
+        if (settings.Mode == NodeMode.Embedded)
+        {
+            Directory.CreateDirectory(settings.DataDirectory);
+            kafka = new EmbeddedKafka();
+            kafka.CreateTopic(settings.Kafka.TransactionsTopic, settings.Fraud.Partitions);
+            kafka.CreateTopic(settings.Kafka.AlertsTopic, 3);
+            kafka.CreateTopic(settings.Kafka.DeadLetterTopic, 3);
+            settings = settings with { Kafka = settings.Kafka with { BootstrapServers = kafka.BootstrapServers } };
+        }
+
+        try
+        {
+            var store = await FraudStoreFactory.CreateAsync(settings.Storage, logs);
+            return (new NodeInfrastructure(store, kafka, logs), settings);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            kafka?.Dispose();
+            logs.Dispose();
+            var where = settings.Mode == NodeMode.Embedded
+                ? $"the SQLite file under {settings.DataDirectory} (check that the directory is writable, or choose another with --data <dir>)"
+                : "PostgreSQL (check ConnectionStrings__Fraud and that the server runs and accepts this user)";
+            throw new NodeConfigurationException($"The warehouse could not be opened: {e.GetBaseException().Message.TrimEnd('.')}. It is {where}.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        EmbeddedKafka?.Dispose();
+        logs.Dispose();
+    }
+}
+
+/// <summary>The node's own services and its actor system.</summary>
+internal static class NodeHosting
+{
+    public static IServiceCollection AddFraudNode(this IServiceCollection services, NodeSettings settings, NodeInfrastructure infrastructure)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton(infrastructure.Store);
+        services.AddFraudScoringServices(settings.Fraud, settings.Kafka, RuleSet.Default);
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(90));
+        services.AddAkka(settings.Akka.SystemName, (builder, _) => builder
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .WithFraudNode(settings.Akka)
+            .WithLiveFeed(settings)
+            // The host's lifetime ends the process; coordinated shutdown must not exit the CLR under it.
+            .AddHocon("akka.coordinated-shutdown.exit-clr = off", HoconAddMode.Prepend));
+        return services;
+    }
+
+    public static IServiceCollection AddSimulatedTraffic(this IServiceCollection services, NodeSettings settings)
+    {
+        if (settings.Simulator.Enabled)
+        {
+            services.AddSingleton<SimulatedTraffic>();
+            services.AddHostedService(sp => sp.GetRequiredService<SimulatedTraffic>());
+        }
+
+        return services;
+    }
+
+    public static IServiceCollection AddAdminToken(this IServiceCollection services) => services.AddSingleton<AdminToken>();
+}

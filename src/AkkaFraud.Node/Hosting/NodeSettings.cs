@@ -1,0 +1,295 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using AkkaFraud.Cluster;
+using AkkaFraud.Cluster.Pipeline;
+using AkkaFraud.Storage;
+using AkkaFraud.Streams.Kafka;
+
+namespace AkkaFraud.Node.Hosting;
+
+/// <summary>How the node runs: everything in one process, or as one node of a real deployment.</summary>
+internal enum NodeMode
+{
+    /// <summary>No Kafka and no PostgreSQL configured: a single-node cluster with an in-process Kafka, the simulator and SQLite.</summary>
+    Embedded,
+
+    /// <summary><c>Kafka__BootstrapServers</c> and <c>ConnectionStrings__Fraud</c> set: joins a deployment through its seed nodes.</summary>
+    Cluster,
+}
+
+/// <summary>A setting that is wrong or missing: the message says which, and how to fix it.</summary>
+internal sealed class NodeConfigurationException(string message) : Exception(message);
+
+/// <summary>The simulator's settings (section <c>Simulator</c>).</summary>
+internal sealed record SimulatorSettings
+{
+    public const int MaxTransactionsPerSecond = 20_000;
+
+    /// <summary>On by default in embedded mode, off in cluster mode.</summary>
+    public bool Enabled { get; init; }
+
+    /// <summary>Mean transactions per second (the simulated bank's day/night rhythm varies it around the mean); 0 pauses.</summary>
+    public double TransactionsPerSecond { get; init; } = 200;
+
+    /// <summary>Simulated customer accounts: with the rate, this sets how often one customer pays (keep it to a few dozen a day).</summary>
+    public int Accounts { get; init; } = 200_000;
+
+    public int Seed { get; init; } = 1;
+
+    public double FraudShare { get; init; } = 0.01;
+
+    public double InvalidShare { get; init; } = 0.001;
+}
+
+/// <summary>The live feed's settings (section <c>Live</c>).</summary>
+internal sealed record LiveSettings
+{
+    /// <summary>Alerts buffered per SignalR connection; a client that falls further behind loses the oldest.</summary>
+    public int AlertBufferPerClient { get; init; } = 1000;
+
+    /// <summary>At most this many alert pushes per second per client (alerts in between are batched).</summary>
+    public int MaxAlertPushesPerSecond { get; init; } = 10;
+}
+
+/// <summary>
+/// Every setting of the node, read once at start from configuration (appsettings, environment, command line) and
+/// validated: <see cref="Load"/> throws <see cref="NodeConfigurationException"/> with one line saying what is wrong.
+/// </summary>
+internal sealed record NodeSettings
+{
+    public const string AdminTokenVariable = "AKKAFRAUD_ADMIN_TOKEN";
+    public const string WebRole = "web";
+    public const string DefaultUrl = "http://localhost:5080";
+    public const int MinAdminTokenLength = 16;
+
+    /// <summary>Short command-line switches: <c>--rate 500</c>, <c>--port 5081</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--rate"] = "Simulator:TransactionsPerSecond",
+        ["--roles"] = "Node:Roles",
+        ["--data"] = "Node:DataDirectory",
+        ["--seed-nodes"] = "Node:SeedNodes",
+    };
+
+    public required NodeMode Mode { get; init; }
+    public required FraudNodeOptions Akka { get; init; }
+    public required KafkaSettings Kafka { get; init; }
+    public required FraudSettings Fraud { get; init; }
+    public required FraudStoreSettings Storage { get; init; }
+    public required SimulatorSettings Simulator { get; init; }
+    public required LiveSettings Live { get; init; }
+    public required string DataDirectory { get; init; }
+    public required string Urls { get; init; }
+
+    /// <summary>The token mutating endpoints require; null on nodes without the web role.</summary>
+    public required string? AdminToken { get; init; }
+
+    /// <summary>True when the token was generated at start (embedded mode without <see cref="AdminTokenVariable"/>): it is printed once.</summary>
+    public required bool AdminTokenGenerated { get; init; }
+
+    public bool IsScorer => Akka.IsScorer;
+
+    public bool IsWeb => Akka.Roles.Contains(WebRole, StringComparer.Ordinal);
+
+    public static NodeSettings Load(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var bootstrap = configuration["Kafka:BootstrapServers"];
+        var warehouse = configuration.GetConnectionString("Fraud");
+        var mode = (string.IsNullOrWhiteSpace(bootstrap), string.IsNullOrWhiteSpace(warehouse)) switch
+        {
+            (true, true) => NodeMode.Embedded,
+            (false, false) => NodeMode.Cluster,
+            (false, true) => throw new NodeConfigurationException(
+                "Kafka__BootstrapServers is set but ConnectionStrings__Fraud is not: a cluster node needs both, set ConnectionStrings__Fraud to the PostgreSQL connection string (e.g. \"Host=db;Username=fraud;Password=...\"), or unset Kafka__BootstrapServers to run embedded."),
+            (true, false) => throw new NodeConfigurationException(
+                "ConnectionStrings__Fraud is set but Kafka__BootstrapServers is not: a cluster node needs both, set Kafka__BootstrapServers to the brokers (e.g. \"kafka:9092\"), or unset ConnectionStrings__Fraud to run embedded."),
+        };
+
+        var dataDirectory = Path.GetFullPath(configuration["Node:DataDirectory"] ?? "data");
+        var kafka = Bind(() => KafkaSettings.FromConfiguration(configuration));
+        var fraud = Bind(() => FraudSettings.FromConfiguration(configuration.GetSection(FraudSettings.SectionName)));
+        var storage = mode == NodeMode.Embedded
+            ? Bind(() => EmbeddedStorage(configuration, dataDirectory))
+            : Bind(() => ClusterStorage(configuration, warehouse!));
+        var simulator = Bind(() => (configuration.GetSection("Simulator").Get<SimulatorSettings>() ?? new SimulatorSettings())
+            with
+        { Enabled = configuration.GetValue("Simulator:Enabled", mode == NodeMode.Embedded) });
+        ValidateSimulator(simulator);
+        var live = Bind(() => configuration.GetSection("Live").Get<LiveSettings>() ?? new LiveSettings());
+        if (live.AlertBufferPerClient < 1 || live.MaxAlertPushesPerSecond is < 1 or > 1000)
+        {
+            throw new NodeConfigurationException("Live:AlertBufferPerClient must be at least 1 and Live:MaxAlertPushesPerSecond between 1 and 1000.");
+        }
+
+        var akka = mode == NodeMode.Embedded ? EmbeddedAkka(configuration) : ClusterAkka(configuration);
+        var isWeb = akka.Roles.Contains(WebRole, StringComparer.Ordinal);
+        var token = configuration[AdminTokenVariable];
+        var generated = false;
+        if (string.IsNullOrEmpty(token))
+        {
+            if (mode == NodeMode.Cluster && isWeb)
+            {
+                throw new NodeConfigurationException(
+                    $"{AdminTokenVariable} is not set: web nodes of a cluster share one admin token. Set it to the same secret on every web node (e.g. the output of `openssl rand -hex 32`).");
+            }
+
+            token = isWeb ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)) : null;
+            generated = isWeb;
+        }
+        else if (token.Length < MinAdminTokenLength)
+        {
+            throw new NodeConfigurationException(
+                $"{AdminTokenVariable} is too short ({token.Length} characters): use at least {MinAdminTokenLength}, e.g. the output of `openssl rand -hex 32`.");
+        }
+
+        return new NodeSettings
+        {
+            Mode = mode,
+            Akka = akka,
+            Kafka = kafka,
+            Fraud = fraud,
+            Storage = storage,
+            Simulator = simulator,
+            Live = live,
+            DataDirectory = dataDirectory,
+            Urls = configuration["urls"] is { Length: > 0 } urls ? urls : DefaultUrl,
+            AdminToken = token,
+            AdminTokenGenerated = generated,
+        };
+    }
+
+    private static T Bind<T>(Func<T> bind)
+    {
+        try
+        {
+            return bind();
+        }
+        catch (ArgumentException e)
+        {
+            throw new NodeConfigurationException(e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The configuration binder: a value that does not convert, or an unknown key under Kafka.
+            throw new NodeConfigurationException($"{e.Message.TrimEnd('.')}. Check the spelling and the value's format (numbers, durations such as 00:00:05).");
+        }
+    }
+
+    private static FraudStoreSettings EmbeddedStorage(IConfiguration configuration, string dataDirectory)
+    {
+        var settings = new FraudStoreSettings
+        {
+            Provider = StoreProvider.Sqlite,
+            ConnectionString = $"Data Source={Path.Combine(dataDirectory, "akkafraud.db")}",
+        };
+        configuration.GetSection(FraudStoreSettings.SectionName).Bind(settings);
+        settings.Validate();
+        return settings;
+    }
+
+    private static FraudStoreSettings ClusterStorage(IConfiguration configuration, string connectionString)
+    {
+        var settings = new FraudStoreSettings();
+        configuration.GetSection(FraudStoreSettings.SectionName).Bind(settings);
+        settings.Provider = StoreProvider.PostgreSql;
+        settings.ConnectionString = connectionString;
+        try
+        {
+            settings.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException(
+                "ConnectionStrings__Fraud is not a valid PostgreSQL connection string: " + e.Message.Replace($"{FraudStoreSettings.SectionName}:ConnectionString is not a valid PostgreSql connection string ", string.Empty, StringComparison.Ordinal)
+                + " Expected something like \"Host=db;Port=5432;Username=fraud;Password=...;Database=fraud\".", e);
+        }
+
+        return settings;
+    }
+
+    private static void ValidateSimulator(SimulatorSettings simulator)
+    {
+        if (!double.IsFinite(simulator.TransactionsPerSecond) || simulator.TransactionsPerSecond < 0 || simulator.TransactionsPerSecond > SimulatorSettings.MaxTransactionsPerSecond)
+        {
+            throw new NodeConfigurationException(
+                $"Simulator:TransactionsPerSecond (--rate) is {simulator.TransactionsPerSecond.ToString(CultureInfo.InvariantCulture)}: it must be between 0 and {SimulatorSettings.MaxTransactionsPerSecond}, e.g. --rate 200.");
+        }
+
+        if (simulator.Accounts is < 1 or > 5_000_000)
+        {
+            throw new NodeConfigurationException($"Simulator:Accounts must be between 1 and 5000000 (it is {simulator.Accounts}).");
+        }
+
+        if (simulator.FraudShare is < 0 or > 0.5 || simulator.InvalidShare is < 0 or > 0.5)
+        {
+            throw new NodeConfigurationException("Simulator:FraudShare and Simulator:InvalidShare must lie between 0 and 0.5.");
+        }
+    }
+
+    private static FraudNodeOptions EmbeddedAkka(IConfiguration configuration)
+    {
+        var roles = configuration["Node:Roles"];
+        if (!string.IsNullOrWhiteSpace(roles) && ParseRoles(roles) is var parsed && !(parsed.Contains(ShardingSetup.ScorerRole) && parsed.Contains(WebRole)))
+        {
+            throw new NodeConfigurationException(
+                $"Node:Roles is \"{roles}\" but embedded mode runs every role (scorer,web) in one process: remove Node:Roles, or set Kafka__BootstrapServers and ConnectionStrings__Fraud to run as a cluster node.");
+        }
+
+        var port = configuration.GetValue<int?>("Node:Port") is { } configured and > 0 ? configured : FreeTcpPort();
+        var options = new FraudNodeOptions { Hostname = "127.0.0.1", Port = port, Roles = [ShardingSetup.ScorerRole, WebRole] };
+        return options with { SeedNodes = [options.SelfAddress] };
+    }
+
+    private static FraudNodeOptions ClusterAkka(IConfiguration configuration)
+    {
+        var roles = ParseRoles(configuration["Node:Roles"] ?? $"{ShardingSetup.ScorerRole},{WebRole}");
+        var unknown = roles.Where(r => r != ShardingSetup.ScorerRole && r != WebRole).ToList();
+        if (roles.Count == 0 || unknown.Count > 0)
+        {
+            throw new NodeConfigurationException(
+                $"Node:Roles has {(roles.Count == 0 ? "no role" : $"unknown role(s) {string.Join(", ", unknown)}")}: use \"scorer\", \"web\" or \"scorer,web\".");
+        }
+
+        var hostname = configuration["Node:Hostname"] is { Length: > 0 } h ? h : "0.0.0.0";
+        var publicHostname = configuration["Node:PublicHostname"] is { Length: > 0 } p ? p : hostname == "0.0.0.0" ? Dns.GetHostName() : null;
+        var portText = configuration["Node:Port"] ?? "4053";
+        if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw new NodeConfigurationException($"Node:Port is \"{portText}\": it must be the remoting port, 1 to 65535 (default 4053).");
+        }
+
+        var seedsText = configuration["Node:SeedNodes"];
+        var seeds = (seedsText ?? string.Join(',', configuration.GetSection("Node:SeedNodes").GetChildren().Select(c => c.Value)))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (seeds.Length == 0)
+        {
+            throw new NodeConfigurationException(
+                "Node:SeedNodes is not set: a cluster node joins through seed nodes. Set Node__SeedNodes to a comma-separated list such as \"akka.tcp://akkafraud@scorer-1:4053,akka.tcp://akkafraud@scorer-2:4053\".");
+        }
+
+        var options = new FraudNodeOptions { Hostname = hostname, PublicHostname = publicHostname, Port = port, Roles = roles };
+        foreach (var seed in seeds)
+        {
+            if (!Uri.TryCreate(seed, UriKind.Absolute, out var uri) || uri.Scheme != "akka.tcp" || uri.UserInfo != options.SystemName || uri.Port <= 0)
+            {
+                throw new NodeConfigurationException(
+                    $"Node:SeedNodes entry \"{seed}\" is not a node address: write akka.tcp://{options.SystemName}@host:port (the system name must be \"{options.SystemName}\").");
+            }
+        }
+
+        return options with { SeedNodes = seeds };
+    }
+
+    private static List<string> ParseRoles(string roles) =>
+        [.. roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => r.ToLowerInvariant()).Distinct()];
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

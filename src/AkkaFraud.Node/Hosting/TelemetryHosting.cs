@@ -1,0 +1,30 @@
+using AkkaFraud.Cluster.Pipeline;
+using AkkaFraud.Streams.Kafka;
+using OpenTelemetry.Metrics;
+
+namespace AkkaFraud.Node.Hosting;
+
+/// <summary>Prometheus <c>/metrics</c>: the pipeline's and the Kafka connector's meters, ASP.NET Core's, and the runtime's.</summary>
+internal static class TelemetryHosting
+{
+    public static IServiceCollection AddFraudTelemetry(this IServiceCollection services)
+    {
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(
+                PipelineMetrics.MeterName,
+                KafkaMetrics.MeterName,
+                "Microsoft.AspNetCore.Hosting",
+                "Microsoft.AspNetCore.Server.Kestrel",
+                "Microsoft.AspNetCore.Http.Connections",
+                "Microsoft.AspNetCore.Routing",
+                "System.Runtime")
+            .AddPrometheusExporter());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapFraudMetrics(this IEndpointRouteBuilder app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+}

@@ -1,0 +1,45 @@
+using Akka.Hosting;
+using AkkaFraud.Cluster.Pipeline;
+using AkkaFraud.Node.Hosting;
+
+namespace AkkaFraud.Node.Live;
+
+/// <summary>The live feed's wiring: scorers report their stats, web nodes fan alerts, metrics and members out over SignalR.</summary>
+internal static class LiveFeedHosting
+{
+    public static IServiceCollection AddLiveFeed(this IServiceCollection services, NodeSettings settings)
+    {
+        services.AddSingleton(sp => new MetricsAggregator(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<LiveClients>();
+        if (settings.IsWeb)
+        {
+            services.AddSignalR();
+            services.AddHostedService<ConsumerLagProbe>();
+        }
+
+        return services;
+    }
+
+    public static AkkaConfigurationBuilder WithLiveFeed(this AkkaConfigurationBuilder builder, NodeSettings settings) => builder
+        .WithCustomSerializer("akkafraud-node", [typeof(ScorerStatsReport)], system => new NodeMessageSerializer(system))
+        .WithActors((system, registry, resolver) =>
+        {
+            var clock = resolver.GetService<TimeProvider>();
+            if (settings.IsScorer)
+            {
+                system.ActorOf(ScorerStatsReporter.Props(resolver.GetService<PipelineStats>(), clock), "scorer-stats");
+            }
+
+            if (settings.IsWeb)
+            {
+                registry.Register<LiveFeedMarker>(system.ActorOf(
+                    LiveFeedActor.Props(resolver.GetService<LiveClients>(), resolver.GetService<MetricsAggregator>(), clock), "live-feed"));
+            }
+        });
+
+    public static IEndpointRouteBuilder MapLiveFeed(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<LiveHub>(LiveHub.Path);
+        return app;
+    }
+}

@@ -1,0 +1,65 @@
+using AkkaFraud.Node.Apis;
+using AkkaFraud.Node.Dashboard;
+using AkkaFraud.Node.Health;
+using AkkaFraud.Node.Hosting;
+using AkkaFraud.Node.Live;
+
+// The AkkaFraud node. Embedded by default (a single-node cluster with an in-process Kafka, the simulator and SQLite);
+// with Kafka__BootstrapServers and ConnectionStrings__Fraud, one node of a real deployment. Ctrl+C drains and exits 0.
+try
+{
+    await using var node = await Program.StartAsync(args);
+    Console.WriteLine(node.Banner());
+    await node.App.WaitForShutdownAsync();
+    return 0;
+}
+catch (NodeConfigurationException e)
+{
+    await Console.Error.WriteLineAsync($"akkafraud: {e.Message}");
+    return 2;
+}
+
+public static partial class Program
+{
+    /// <summary>Builds and starts a node from command-line arguments (plus appsettings and the environment).</summary>
+    internal static async Task<FraudNode> StartAsync(string[] args)
+    {
+        // appsettings.json ships next to the binaries; relative paths such as ./data stay relative to the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddCommandLine(args, NodeSettings.SwitchMappings.ToDictionary());
+        var settings = NodeSettings.Load(builder.Configuration);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls(settings.Urls);
+        }
+
+        var (infrastructure, resolved) = await NodeInfrastructure.OpenAsync(settings, builder.Configuration.GetSection("Logging"));
+        settings = resolved;
+
+        builder.Services
+            .AddFraudNode(settings, infrastructure)
+            .AddLiveFeed(settings)
+            .AddSimulatedTraffic(settings)
+            .AddAdminToken()
+            .AddFraudHealthChecks(settings)
+            .AddFraudTelemetry()
+            .AddOpenApi();
+
+        var app = builder.Build();
+        app.MapFraudHealth();
+        app.MapFraudMetrics();
+        app.MapOpenApi();
+        if (settings.IsWeb)
+        {
+            app.MapLiveFeed();
+            app.MapAlertsApi();
+            app.MapAccountsApi();
+            app.MapStatsApi();
+            app.MapSimulatorApi();
+            app.MapClusterApi();
+            app.MapDashboard();
+        }
+
+        return await FraudNode.StartAsync(app, settings, infrastructure);
+    }
+}

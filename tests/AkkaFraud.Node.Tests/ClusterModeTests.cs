@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using AkkaFraud.Node.Tests.Support;
+using AkkaFraud.Simulator;
+using AkkaFraud.Streams.Kafka;
+using AkkaFraud.Streams.Kafka.Embedded;
+using AkkaFraud.TestSupport;
+using Confluent.Kafka;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace AkkaFraud.Node.Tests;
+
+/// <summary>
+/// Cluster mode with real PostgreSQL: a scorer-only node and a web-only node, configured the way a deployment
+/// configures them (Kafka__BootstrapServers, ConnectionStrings__Fraud, Node__Roles, Node__SeedNodes). Whatever the
+/// scorer commits reaches the web node's clients through DistributedPubSub, and the web node reaches the accounts
+/// through its shard region proxy.
+/// </summary>
+public sealed class Cluster_mode(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+{
+    private const int Records = 2_000;
+
+    [Fact]
+    public async Task A_web_only_node_serves_what_a_scorer_node_scores()
+    {
+        using var kafka = new EmbeddedKafka();
+        var topics = new KafkaSettings();
+        kafka.CreateTopic(topics.TransactionsTopic, 12);
+        kafka.CreateTopic(topics.AlertsTopic, 3);
+        kafka.CreateTopic(topics.DeadLetterTopic, 3);
+        var seedPort = TestNode.FreePort();
+        string[] cluster =
+        [
+            $"Kafka:BootstrapServers={kafka.BootstrapServers}",
+            $"ConnectionStrings:Fraud={database.ConnectionString}",
+            "Node:Hostname=127.0.0.1",
+            $"Node:SeedNodes=akka.tcp://akkafraud@127.0.0.1:{seedPort}",
+        ];
+        await using var scorer = await TestNode.StartAsync([.. cluster, "Node:Roles=scorer", $"Node:Port={seedPort}"]);
+        await using var web = await TestNode.StartAsync([.. cluster, "Node:Roles=web", $"Node:Port={TestNode.FreePort()}", "Live:AlertBufferPerClient=10000"]);
+
+        var alerts = new ConcurrentDictionary<string, JsonElement>();
+        var snapshots = new ConcurrentQueue<JsonElement>();
+        await using var hub = web.Hub();
+        hub.On<JsonElement[]>("alerts", batch =>
+        {
+            foreach (var alert in batch)
+            {
+                alerts[alert.GetProperty("alertId").GetString()!] = alert;
+            }
+        });
+        hub.On<JsonElement>("metrics", snapshots.Enqueue);
+        await hub.StartAsync();
+
+        await ProduceAsync(kafka.BootstrapServers, topics.TransactionsTopic);
+        await Eventually.TrueAsync(async () =>
+        {
+            var totals = await web.Store.GetTotalsAsync();
+            return totals.Transactions + totals.DeadLetters == Records;
+        }, TimeSpan.FromMinutes(3), $"all {Records} records committed by the scorer");
+        var flagged = (await web.Store.GetTotalsAsync()).Flagged;
+        Assert.True(flagged > 0);
+
+        // Alerts and metrics cross from the scorer node to the web node's clients.
+        await Eventually.TrueAsync(() => Task.FromResult(alerts.Count == flagged), TimeSpan.FromMinutes(1), $"all {flagged} alerts on the web node's hub (the run arrives in one burst; the buffer holds it)");
+        await Eventually.TrueAsync(() => Task.FromResult(snapshots.Any(s => s.GetProperty("totals").GetProperty("scored").GetInt64() + s.GetProperty("totals").GetProperty("deadLettered").GetInt64() == Records)),
+            TimeSpan.FromMinutes(1), "a snapshot that counts the whole run");
+        Assert.Equal(1, snapshots.Last().GetProperty("scorerNodes").GetInt32());
+
+        // The account, through the web node's shard region proxy.
+        var account = alerts.Values.First().GetProperty("accountId").GetString()!;
+        var summary = (await web.GetJsonAsync($"/api/accounts/{account}")).GetProperty("summary");
+        Assert.True(summary.GetProperty("transactionCount").GetInt64() >= 1);
+
+        // Two members, one role each; the web node is ready without a pipeline, the scorer serves no API.
+        var members = (await web.GetJsonAsync("/api/cluster/members")).EnumerateArray().ToList();
+        Assert.Equal(2, members.Count);
+        Assert.All(members, m => Assert.Equal("up", m.GetProperty("status").GetString()));
+        Assert.Equal(["scorer", "web"], members.Select(m => Assert.Single(m.GetProperty("roles").EnumerateArray()).GetString()!).Order());
+        var checks = (await web.GetJsonAsync("/ready")).GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order();
+        Assert.Equal(["actor-system", "cluster-member", "warehouse"], checks);
+        using var scorerApi = await scorer.Http.GetAsync(new Uri("/api/totals", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, scorerApi.StatusCode);
+    }
+
+    private static async Task ProduceAsync(string bootstrapServers, string topic)
+    {
+        var simulator = new TrafficSimulator(new SimulatorOptions
+        {
+            Seed = 8, Accounts = 200, EventsPerSecond = 20, FraudShare = 0.2, Start = DateTimeOffset.UtcNow.AddMinutes(-10),
+        });
+        using var producer = KafkaProducer.Create(new KafkaSettings { BootstrapServers = bootstrapServers });
+        foreach (var record in simulator.Records().Take(Records))
+        {
+            producer.Produce(topic, new Message<byte[]?, byte[]?>
+            {
+                Key = Encoding.UTF8.GetBytes(record.Key),
+                Value = record.Value,
+                Timestamp = new Timestamp(record.Timestamp),
+            });
+        }
+
+        Assert.Equal(0, producer.Flush(TimeSpan.FromMinutes(1)));
+        await Task.CompletedTask;
+    }
+}

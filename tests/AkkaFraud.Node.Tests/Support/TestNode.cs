@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using AkkaFraud.Node.Hosting;
+using AkkaFraud.Storage;
+using Microsoft.AspNetCore.Http.Connections.Client;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace AkkaFraud.Node.Tests.Support;
+
+/// <summary>
+/// A real node in this test process, started the way the executable starts (<c>Program.StartAsync</c> with command-line
+/// arguments), embedded mode, Kestrel on a free 127.0.0.1 port, data in a temporary directory deleted afterwards.
+/// </summary>
+public sealed class TestNode : IAsyncDisposable
+{
+    public const string AdminToken = "test-admin-token-0123456789";
+
+    private readonly string _directory;
+
+    private TestNode(FraudNode node, string directory, Uri baseAddress)
+    {
+        Node = node;
+        _directory = directory;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Admin = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+    }
+
+    internal FraudNode Node { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>Without credentials.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>With the admin token.</summary>
+    public HttpClient Admin { get; }
+
+    internal IFraudStore Store => Node.Infrastructure.Store;
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts a node with these extra settings (<c>key=value</c>, as on the command line) and waits until it is ready.</summary>
+    public static async Task<TestNode> StartAsync(params string[] settings)
+    {
+        var directory = Directory.CreateTempSubdirectory("akkafraud-node-test-").FullName;
+        var port = FreePort();
+        string[] args =
+        [
+            "--urls", $"http://127.0.0.1:{port}",
+            $"--Node:DataDirectory={directory}",
+            $"--{NodeSettings.AdminTokenVariable}={AdminToken}",
+            "--Fraud:BatchInterval=00:00:00.100",
+            "--Logging:LogLevel:Default=Warning",
+            .. settings.Select(s => "--" + s),
+        ];
+        var node = await Program.StartAsync(args);
+        var test = new TestNode(node, directory, new Uri($"http://127.0.0.1:{port}"));
+        await test.WaitUntilReadyAsync();
+        return test;
+    }
+
+    public async Task WaitUntilReadyAsync()
+    {
+        await Eventually.TrueAsync(async () => (await Http.GetAsync(new Uri("/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromMinutes(2), "the node to become ready");
+    }
+
+    public HubConnection Hub(Action<HttpConnectionOptions>? configure = null) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, "/hubs/live"), options => configure?.Invoke(options))
+            .Build();
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>Injects a fraud scenario through the API (admin) and returns the response.</summary>
+    public async Task<(string AccountId, string[] TransactionIds)> InjectAsync(string scenario, string? accountId = null)
+    {
+        using var response = await Admin.PostAsJsonAsync(new Uri("/api/simulator/inject", UriKind.Relative), new { scenario, accountId });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"inject {scenario}: {(int)response.StatusCode} {body}");
+        var json = JsonDocument.Parse(body).RootElement;
+        return (json.GetProperty("accountId").GetString()!, [.. json.GetProperty("transactionIds").EnumerateArray().Select(e => e.GetString()!)]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Admin.Dispose();
+        await Node.DisposeAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+public static class Eventually
+{
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails with what was awaited after <paramref name="timeout"/> (generous: these are not timing assertions).</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        Exception? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                last = e;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail($"Gave up waiting for {what} after {timeout.TotalSeconds:0} s{(last is null ? string.Empty : $" (last error: {last.Message})")}");
+    }
+}
+
+/// <summary>One node shared by the API and live-feed tests: embedded, simulator on, plenty of fraud so alerts come quickly.</summary>
+public sealed class SharedNode : IAsyncLifetime
+{
+    public TestNode Node { get; private set; } = null!;
+
+    public async Task InitializeAsync() =>
+        Node = await TestNode.StartAsync("Simulator:TransactionsPerSecond=150", "Simulator:FraudShare=0.05", "Simulator:Accounts=20000");
+
+    public async Task DisposeAsync() => await Node.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedNodeTests : ICollectionFixture<SharedNode>
+{
+    public const string Name = "shared node";
+}
