@@ -77,7 +77,7 @@ public static class FraudClusterHosting
             var rules = resolver.GetService<RuleSetSource>();
             var progress = resolver.GetService<PartitionProgress>();
             var settings = resolver.GetService<FraudSettings>();
-            var accountSettings = new AccountSettings { PassivateAfterIdle = settings.PassivateAfterIdle };
+            var accountSettings = new AccountSettings { PassivateAfterIdle = settings.PassivateAfterIdle, CheckpointEvery = settings.CheckpointEvery };
             var loader = system.ActorOf(CheckpointLoader.Props(store), "checkpoint-loader");
             var region = await sharding.StartAsync(
                 ShardingSetup.AccountTypeName,

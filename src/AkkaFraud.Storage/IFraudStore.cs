@@ -31,6 +31,15 @@ public interface IFraudStore : IAsyncDisposable
         IReadOnlyCollection<string> accountIds, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// For each account, its stored transactions with a Kafka offset above the given one, in offset order (an account's
+    /// records all live on one partition, so offsets order them). With the offset of the account's checkpoint (or -1
+    /// without one) this is what the account replays on top of it to stand exactly where the stored offsets stand.
+    /// Accounts with nothing after their offset are not in the result.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<ScoredTransaction>>> GetTransactionsAfterAsync(
+        IReadOnlyDictionary<string, long> afterOffsets, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Records offsets lost to retention before they were read. Idempotent: recording the same gap again (same topic,
     /// partition and first missing offset) keeps one row and widens it if the new range reaches further.
     /// </summary>

@@ -34,11 +34,58 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
         Country = "DE",
     };
 
-    private IActorRef Account(PartitionProgress? progress = null, TimeSpan? idle = null)
+    private IActorRef Account(PartitionProgress? progress = null, TimeSpan? idle = null, int checkpointEvery = 1)
     {
         var loader = Sys.ActorOf(CheckpointLoader.Props(Store));
         return Sys.ActorOf(AccountActor.Props("a-1", loader, new RuleSetSource(RuleSet.Default), progress ?? new PartitionProgress(),
-            new AccountSettings { PassivateAfterIdle = idle ?? TimeSpan.FromMinutes(5) }));
+            new AccountSettings { PassivateAfterIdle = idle ?? TimeSpan.FromMinutes(5), CheckpointEvery = checkpointEvery }));
+    }
+
+    [Fact]
+    public void An_account_hands_out_its_state_for_a_checkpoint_every_N_transactions()
+    {
+        var account = Account(checkpointEvery: 3);
+
+        for (var i = 0; i < 7; i++)
+        {
+            account.Tell(new ScoreTransaction(i, 3, 100 + i, 1, Tx($"t-{i}", i)), TestActor);
+        }
+
+        var checkpoints = Enumerable.Range(0, 7).Select(_ => ExpectMsg<TransactionScored>().Checkpoint).ToList();
+        Assert.Equal([false, false, true, false, false, true, false], checkpoints.Select(c => c is not null));
+        Assert.Equal(6, AccountState.FromBytes(checkpoints[5]).TransactionCount);
+    }
+
+    [Fact]
+    public async Task An_account_recovers_its_state_from_an_older_checkpoint_plus_the_rows_stored_after_it()
+    {
+        // Seven transactions, a checkpoint after the third; all seven rows committed with the partition's offset.
+        var transactions = Enumerable.Range(0, 8).Select(i => Tx($"t-{i}", i * 5, amount: 100 + i)).ToList();
+        var first = Account(checkpointEvery: 3);
+        for (var i = 0; i < 7; i++)
+        {
+            first.Tell(new ScoreTransaction(i, 3, 100 + i, 1, transactions[i]), TestActor);
+        }
+
+        var replies = Enumerable.Range(0, 7).Select(_ => ExpectMsg<TransactionScored>()).ToList();
+        await Store.WriteBatchAsync(new StoreBatch
+        {
+            ConsumerGroup = "g",
+            Transactions = [.. Enumerable.Range(0, 7).Select(i => new ScoredTransaction(transactions[i], replies[i].Verdict, 3, 100 + i, T0, T0))],
+            Checkpoints = [new AccountCheckpoint("a-1", 3, 102, replies[2].Checkpoint!)],
+            Offsets = [new OffsetCommit(new TopicPartition("transactions", 3), null, 107)],
+        });
+        Sys.Stop(first);
+
+        // A fresh activation (another node, after a crash) scores the eighth exactly as the pure replay of all eight.
+        var second = Account(checkpointEvery: 3);
+        second.Tell(new ScoreTransaction(8, 3, 107, 2, transactions[7]), TestActor);
+
+        var verdict = ExpectMsg<TransactionScored>().Verdict;
+        Assert.Equal(RuleEngine.Replay(transactions, RuleSet.Default)[^1], verdict);
+        Assert.NotEmpty(verdict.Reasons);
+        second.Tell(new GetAccountSummary("a-1", 3), TestActor);
+        Assert.Equal(8, ExpectMsg<AccountSummary>().TransactionCount);
     }
 
     [Fact]

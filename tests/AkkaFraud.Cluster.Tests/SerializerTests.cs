@@ -53,6 +53,7 @@ public sealed class Fraud_message_serializer(ITestOutputHelper output) : Akka.Ho
         new ScoreTransaction(-1, 0, 0, 1, Minimal),
         new TransactionScored(42, VerdictFor(Full), [1, 2, 3, 255]),
         new TransactionScored(43, VerdictFor(Minimal) with { IsDuplicate = true, Reasons = [] }, []),
+        new TransactionScored(44, VerdictFor(Minimal), null),
         new GetAccountSummary("a-1", 11),
         new AccountSummary("a-1", 10, 3, DateTimeOffset.UnixEpoch.AddDays(1), DateTimeOffset.UnixEpoch.AddDays(2)),
         new AccountSummary("a-2", 0, 0, null, null),

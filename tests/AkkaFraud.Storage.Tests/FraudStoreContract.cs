@@ -27,7 +27,7 @@ public abstract class FraudStoreContract
         try
         {
             Assert.All(stores, s => Assert.Equal(Provider, s.Provider));
-            Assert.Equal([1], await AppliedMigrationsAsync(settings));
+            Assert.Equal([1, 2], await AppliedMigrationsAsync(settings));
             Assert.IsType<BatchCommitted>(await stores[3].WriteBatchAsync(Batch([Scored("t-1")], new OffsetCommit(P(0), null, 1))));
         }
         finally
@@ -40,7 +40,7 @@ public abstract class FraudStoreContract
 
         // A restart finds the schema current and the data in place.
         await using var reopened = await FraudStoreFactory.CreateAsync(settings);
-        Assert.Equal([1], await AppliedMigrationsAsync(settings));
+        Assert.Equal([1, 2], await AppliedMigrationsAsync(settings));
         Assert.Equal(Scored("t-1"), await reopened.GetTransactionAsync("t-1"));
     }
 
@@ -346,6 +346,29 @@ public abstract class FraudStoreContract
                 return all;
             }
         }
+    }
+
+    [Fact]
+    public async Task Transactions_after_an_offset_come_per_account_in_offset_order()
+    {
+        await using var store = await NewStoreAsync();
+        // Event times run against offsets here: recovery must follow the offsets (the order the account applied them).
+        var rows = Many("t-after", 42).Select(r => r with { Transaction = r.Transaction with { EventTime = T0.AddSeconds(-r.KafkaOffset) } }).ToArray();
+        await store.WriteBatchAsync(Batch(rows.Take(20)));
+        await store.WriteBatchAsync(Batch(rows.Skip(20)));
+
+        var after = await store.GetTransactionsAfterAsync(new Dictionary<string, long>
+        {
+            ["t-after-acct-1"] = 14,
+            ["t-after-acct-2"] = -1,
+            ["t-after-acct-3"] = 41,
+            ["acct-nobody"] = -1,
+        });
+
+        Assert.Equal(["t-after-acct-1", "t-after-acct-2"], after.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(rows.Where(r => r.Transaction.AccountId == "t-after-acct-1" && r.KafkaOffset > 14), after["t-after-acct-1"]);
+        Assert.Equal(rows.Where(r => r.Transaction.AccountId == "t-after-acct-2"), after["t-after-acct-2"]);
+        Assert.Empty(await store.GetTransactionsAfterAsync(new Dictionary<string, long>()));
     }
 
     [Fact]

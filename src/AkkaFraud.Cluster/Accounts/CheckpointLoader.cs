@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using AkkaFraud.Domain;
 using AkkaFraud.Storage;
 
 namespace AkkaFraud.Cluster.Accounts;
@@ -7,13 +8,18 @@ namespace AkkaFraud.Cluster.Accounts;
 // Node-local messages (loader and accounts of one node): never on the wire, so exempt from serialize-messages.
 internal sealed record LoadCheckpoint(string AccountId) : INoSerializationVerificationNeeded;
 
-/// <summary>Null <paramref name="State"/>: the account has no checkpoint yet (a new account).</summary>
-internal sealed record CheckpointLoaded(string AccountId, ReadOnlyMemory<byte>? State) : INoSerializationVerificationNeeded;
+/// <summary>
+/// The account's stored checkpoint (null <paramref name="State"/>: none yet) and its stored transactions after it, in
+/// the order it applied them: replayed on top, they give its state as of the stored offsets.
+/// </summary>
+internal sealed record CheckpointLoaded(string AccountId, ReadOnlyMemory<byte>? State, IReadOnlyList<Transaction> Replay)
+    : INoSerializationVerificationNeeded;
 
 internal sealed record CheckpointLoadFailed(string AccountId, string Reason) : INoSerializationVerificationNeeded;
 
 /// <summary>
-/// One per node: turns the account activations' checkpoint requests into batched queries. While one query runs, new
+/// One per node: turns the account activations' checkpoint requests into batched queries (checkpoints, then the rows
+/// stored after them). While one query runs, new
 /// requests gather; when it completes they go out together, so a burst of 100k new accounts costs a few hundred
 /// queries, not 100k.
 /// </summary>
@@ -26,7 +32,7 @@ internal sealed class CheckpointLoader : ReceiveActor
     private readonly Dictionary<string, List<IActorRef>> _waiting = new(StringComparer.Ordinal);
     private bool _querying;
 
-    private sealed record QueryDone(IReadOnlyDictionary<string, List<IActorRef>> Requests, IReadOnlyDictionary<string, AccountCheckpoint>? Found, string? Error)
+    private sealed record QueryDone(IReadOnlyDictionary<string, List<IActorRef>> Requests, IReadOnlyDictionary<string, CheckpointLoaded>? Found, string? Error)
         : INoSerializationVerificationNeeded;
 
     public CheckpointLoader(IFraudStore store)
@@ -48,9 +54,7 @@ internal sealed class CheckpointLoader : ReceiveActor
             _querying = false;
             foreach (var (accountId, askers) in done.Requests)
             {
-                object reply = done.Error is not null
-                    ? new CheckpointLoadFailed(accountId, done.Error)
-                    : new CheckpointLoaded(accountId, done.Found!.TryGetValue(accountId, out var checkpoint) ? checkpoint.State : (ReadOnlyMemory<byte>?)null);
+                object reply = done.Error is not null ? new CheckpointLoadFailed(accountId, done.Error) : done.Found![accountId];
                 foreach (var asker in askers)
                 {
                     asker.Tell(reply);
@@ -77,12 +81,26 @@ internal sealed class CheckpointLoader : ReceiveActor
         }
 
         _querying = true;
-        _store.GetCheckpointsAsync(requests.Keys.ToList()).PipeTo(Self,
+        LoadAsync(_store, requests.Keys.ToList()).PipeTo(Self,
             success: found => new QueryDone(requests, found, null),
             failure: error =>
             {
                 _log.Warning(error, "Loading {0} account checkpoints failed; the accounts will ask again", requests.Count);
                 return new QueryDone(requests, null, error.GetBaseException().Message);
             });
+    }
+
+    private static async Task<IReadOnlyDictionary<string, CheckpointLoaded>> LoadAsync(IFraudStore store, IReadOnlyList<string> accountIds)
+    {
+        var checkpoints = await store.GetCheckpointsAsync(accountIds);
+        var after = accountIds.ToDictionary(id => id, id => checkpoints.TryGetValue(id, out var c) ? c.AsOfOffset : -1L, StringComparer.Ordinal);
+        var rows = await store.GetTransactionsAfterAsync(after);
+        return accountIds.ToDictionary(
+            id => id,
+            id => new CheckpointLoaded(
+                id,
+                checkpoints.TryGetValue(id, out var checkpoint) ? checkpoint.State : null,
+                rows.TryGetValue(id, out var replay) ? [.. replay.Select(r => r.Transaction)] : []),
+            StringComparer.Ordinal);
     }
 }

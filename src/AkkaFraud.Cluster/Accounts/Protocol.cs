@@ -24,8 +24,11 @@ public sealed record ScoreTransaction(long CorrelationId, int Partition, long Of
     public string AccountId => Transaction.AccountId;
 }
 
-/// <summary>The reply to <see cref="ScoreTransaction"/>: the verdict and the account's state after it, for the checkpoint.</summary>
-public sealed record TransactionScored(long CorrelationId, Verdict Verdict, byte[] Checkpoint) : IFraudMessage;
+/// <summary>
+/// The reply to <see cref="ScoreTransaction"/>: the verdict, and when a checkpoint is due (every
+/// <see cref="AccountSettings.CheckpointEvery"/> transactions) the account's state after it; otherwise null.
+/// </summary>
+public sealed record TransactionScored(long CorrelationId, Verdict Verdict, byte[]? Checkpoint) : IFraudMessage;
 
 /// <summary>Ask an account what it knows (for the API): answered with <see cref="AccountSummary"/>.</summary>
 public sealed record GetAccountSummary(string AccountId, int Partition) : IWithAccountId, IFraudMessage;

@@ -65,7 +65,10 @@ internal sealed class BatchWriter(
             {
                 var transaction = ingested.Parsed.Transaction!;
                 transactions.Add(new ScoredTransaction(transaction, reply.Verdict, record.Partition, record.Offset, ingested.IngestedAt, processedAt));
-                checkpoints[transaction.AccountId] = new AccountCheckpoint(transaction.AccountId, record.Partition, record.Offset, reply.Checkpoint);
+                if (reply.Checkpoint is { } state)
+                {
+                    checkpoints[transaction.AccountId] = new AccountCheckpoint(transaction.AccountId, record.Partition, record.Offset, state);
+                }
                 if (reply.Verdict.Flagged && !reply.Verdict.IsDuplicate)
                 {
                     alerts.Add(new FraudAlert(transaction, reply.Verdict));

@@ -33,6 +33,14 @@ public sealed record FraudSettings
     /// <summary>An idle account leaves memory after this long, once its state is committed.</summary>
     public TimeSpan PassivateAfterIdle { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// An account's state is checkpointed (in the batch transaction) after every this many of its transactions; an
+    /// account that starts replays its stored rows after its checkpoint. Fewer checkpoints make batches cheaper (a
+    /// checkpoint per transaction doubled the warehouse time per batch); more make activation cheaper (at most this
+    /// many rows to replay). 1 checkpoints every transaction.
+    /// </summary>
+    public int CheckpointEvery { get; init; } = 16;
+
     public static FraudSettings FromConfiguration(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
@@ -51,6 +59,7 @@ public sealed record FraudSettings
         Require(ReplyTimeout > TimeSpan.Zero, nameof(ReplyTimeout), "a positive duration");
         Require(MinRestartBackoff > TimeSpan.Zero && MaxRestartBackoff >= MinRestartBackoff, nameof(MaxRestartBackoff), "at least MinRestartBackoff, which must be positive");
         Require(PassivateAfterIdle > TimeSpan.Zero, nameof(PassivateAfterIdle), "a positive duration");
+        Require(CheckpointEvery > 0, nameof(CheckpointEvery), "a positive number of transactions (1 checkpoints every transaction)");
     }
 
     private static void Require(bool condition, string name, string what)

@@ -93,7 +93,7 @@ public sealed class FraudMessageSerializer(ExtendedActorSystem system) : Seriali
                 return new ScoreTransaction(reader.ReadInt64(), reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64(), ReadTransaction(ref reader));
             case ScoredManifest:
                 Expect(ref reader, 3);
-                return new TransactionScored(reader.ReadInt64(), ReadVerdict(ref reader), reader.ReadBytes()?.ToArray() ?? []);
+                return new TransactionScored(reader.ReadInt64(), ReadVerdict(ref reader), reader.ReadBytes()?.ToArray());
             case SummaryQueryManifest:
                 Expect(ref reader, 2);
                 return new GetAccountSummary(reader.ReadString()!, reader.ReadInt32());

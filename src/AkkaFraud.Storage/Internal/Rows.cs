@@ -14,6 +14,11 @@ internal static class Rows
 
     public const int ColumnCount = 25;
 
+    /// <summary>Rows grouped by account, each account's rows in the order given.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<ScoredTransaction>> ByAccount(IEnumerable<ScoredTransaction> rows) =>
+        rows.GroupBy(r => r.Transaction.AccountId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, IReadOnlyList<ScoredTransaction> (g) => g.ToArray(), StringComparer.Ordinal);
+
     /// <summary>Reads a row selected with <see cref="Columns"/>; times and amounts are read the store's way.</summary>
     public static ScoredTransaction Read(
         DbDataReader r, Func<DbDataReader, int, DateTimeOffset> time, Func<DbDataReader, int, decimal> amount)

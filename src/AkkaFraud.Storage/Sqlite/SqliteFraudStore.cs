@@ -18,6 +18,7 @@ namespace AkkaFraud.Storage.Sqlite;
 internal sealed class SqliteFraudStore : IMigratingStore
 {
     private const decimal AmountScale = 10_000m;
+    private const int ReadChunk = 10_000;
     private const int RowsPerStatement = 64;
     private const string Now = "(CAST(strftime('%s', 'now') AS INTEGER) * 1000000)";
 
@@ -248,6 +249,26 @@ internal sealed class SqliteFraudStore : IMigratingStore
 
             return checkpoints;
         }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<ScoredTransaction>>> GetTransactionsAfterAsync(
+        IReadOnlyDictionary<string, long> afterOffsets, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(afterOffsets);
+        var found = new List<ScoredTransaction>();
+        foreach (var chunk in afterOffsets.Chunk(ReadChunk))
+        {
+            var ids = JsonSerializer.Serialize(chunk.Select(kv => kv.Key).ToArray(), StorageJsonContext.Default.StringArray);
+            var offsets = JsonSerializer.Serialize(chunk.Select(kv => kv.Value).ToArray(), StorageJsonContext.Default.Int64Array);
+            found.AddRange(await QueryAsync("read transactions after checkpoints", $"""
+                WITH after (id, after_offset) AS (
+                    SELECT i.value, o.value FROM json_each($ids) AS i JOIN json_each($offsets) AS o ON o.key = i.key)
+                SELECT {Rows.Columns} FROM transactions JOIN after ON account_id = after.id AND kafka_offset > after.after_offset
+                ORDER BY account_id, kafka_offset
+                """, [("$ids", ids), ("$offsets", offsets)], ReadScored, cancellationToken));
+        }
+
+        return Rows.ByAccount(found);
     }
 
     public Task RecordGapAsync(IngestGap gap, CancellationToken cancellationToken = default)
@@ -494,4 +515,5 @@ internal sealed class SqliteFraudStore : IMigratingStore
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(string[]))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(long[]))]
 internal sealed partial class StorageJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -91,5 +91,11 @@ internal static class SqliteSchema
                 dead_letters   INTEGER NOT NULL
             );
             """),
+        new(2, "account index by offset", """
+            -- Accounts recover by replaying their rows after their checkpoint's offset (checkpoints are periodic, see
+            -- FraudSettings.CheckpointEvery); the history query sorts one account's rows by event time itself.
+            DROP INDEX transactions_account_time;
+            CREATE INDEX transactions_account_offset ON transactions (account_id, kafka_offset);
+            """),
     ];
 }

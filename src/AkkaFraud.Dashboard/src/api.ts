@@ -1,0 +1,102 @@
+import type {
+  AccountView,
+  AlertPage,
+  InjectResult,
+  Member,
+  Scenario,
+  SimulatorStatus,
+  Transaction,
+} from "./types";
+
+/** A non-2xx answer; `message` is the node's `{ error }` text when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+interface RequestOptions {
+  body?: unknown;
+  token?: string;
+  signal?: AbortSignal;
+}
+
+async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  if (options.token) headers["Authorization"] = `Bearer ${options.token}`;
+  const init: RequestInit = { method, headers, cache: "no-store" };
+  if (options.body !== undefined) init.body = JSON.stringify(options.body);
+  if (options.signal) init.signal = options.signal;
+
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch (e) {
+    if (e instanceof DOMException && e.name === "AbortError") throw e;
+    throw new ApiError(0, "The node cannot be reached. Is it running?");
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`.trim();
+    try {
+      const body: unknown = JSON.parse(text);
+      if (body && typeof body === "object" && typeof (body as { error?: unknown }).error === "string") {
+        message = (body as { error: string }).error;
+      }
+    } catch {
+      if (text && text.length < 300) message = `${message}: ${text}`;
+    }
+    throw new ApiError(response.status, message);
+  }
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+function query(params: Record<string, string | number | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== null && v !== undefined && v !== "") q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+const seg = encodeURIComponent;
+
+export interface AlertFilter {
+  from?: string | null;
+  to?: string | null;
+  decision?: string | null;
+  rule?: string | null;
+  account?: string | null;
+}
+
+export const api = {
+  alerts(filter: AlertFilter, limit = 50, after?: string | null, signal?: AbortSignal): Promise<AlertPage> {
+    return request("GET", `/api/alerts${query({ ...filter, limit, after })}`, signal ? { signal } : {});
+  },
+  transaction(id: string, signal?: AbortSignal): Promise<Transaction> {
+    return request("GET", `/api/transactions/${seg(id)}`, signal ? { signal } : {});
+  },
+  account(id: string, limit = 50, signal?: AbortSignal): Promise<AccountView> {
+    return request("GET", `/api/accounts/${seg(id)}${query({ limit })}`, signal ? { signal } : {});
+  },
+  members(): Promise<Member[]> {
+    return request("GET", "/api/cluster/members");
+  },
+  simulator(): Promise<SimulatorStatus> {
+    return request("GET", "/api/simulator");
+  },
+  setSimulatorRate(transactionsPerSecond: number, token: string): Promise<unknown> {
+    return request("PUT", "/api/simulator/rate", { body: { transactionsPerSecond }, token });
+  },
+  inject(scenario: Scenario, accountId: string | null, token: string): Promise<InjectResult> {
+    const body: { scenario: Scenario; accountId?: string } = { scenario };
+    if (accountId) body.accountId = accountId;
+    return request("POST", "/api/simulator/inject", { body, token });
+  },
+};

@@ -1,0 +1,49 @@
+// Client-side routing through the URL hash: #/live, #/alerts?decision=block,
+// #/accounts/<id>, #/transactions/<id>. Ids are URI-encoded in the hash.
+
+export type Route =
+  | { page: "live" }
+  | { page: "alerts"; params: URLSearchParams }
+  | { page: "account"; id: string; params: URLSearchParams }
+  | { page: "transaction"; id: string }
+  | { page: "notfound"; path: string };
+
+const enc = encodeURIComponent;
+
+export const href = {
+  live: (): string => "#/live",
+  alerts: (params?: Record<string, string | null | undefined>): string => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params ?? {})) if (v) q.set(k, v);
+    const s = q.toString();
+    return s ? `#/alerts?${s}` : "#/alerts";
+  },
+  account: (id: string): string => `#/accounts/${enc(id)}`,
+  transaction: (id: string): string => `#/transactions/${enc(id)}`,
+};
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+export function parseRoute(hash: string): Route {
+  const raw = hash.replace(/^#/, "");
+  const qAt = raw.indexOf("?");
+  const path = qAt >= 0 ? raw.slice(0, qAt) : raw;
+  const params = new URLSearchParams(qAt >= 0 ? raw.slice(qAt + 1) : "");
+  const parts = path.split("/").filter((p) => p.length > 0);
+
+  if (parts.length === 0 || (parts.length === 1 && parts[0] === "live")) return { page: "live" };
+  if (parts.length === 1 && parts[0] === "alerts") return { page: "alerts", params };
+  if (parts.length >= 2 && parts[0] === "accounts") return { page: "account", id: decode(parts.slice(1).join("/")), params };
+  if (parts.length >= 2 && parts[0] === "transactions") return { page: "transaction", id: decode(parts.slice(1).join("/")) };
+  return { page: "notfound", path };
+}
+
+export function navigate(to: string): void {
+  if (location.hash !== to) location.hash = to;
+}

@@ -1,0 +1,58 @@
+import { h, link } from "../dom";
+import { href, navigate } from "../routes";
+
+const KNOWN_DECISIONS = new Set(["approve", "review", "block"]);
+
+/** Decision badge; the class comes from a fixed list, the text is the value as sent. */
+export function decisionBadge(decision: string | null | undefined): HTMLElement {
+  const d = String(decision ?? "—");
+  const kind = KNOWN_DECISIONS.has(d) ? d : "other";
+  return h("span", { class: `badge badge-${kind}`, "data-testid": "decision-badge", "data-decision": d }, d);
+}
+
+const KNOWN_STATUSES = new Set(["up", "joining", "leaving", "exiting", "down", "removed", "weaklyup"]);
+
+export function statusBadge(status: string | null | undefined): HTMLElement {
+  const s = String(status ?? "—");
+  const kind = KNOWN_STATUSES.has(s) ? s : "other";
+  return h("span", { class: `badge status-${kind}` }, s);
+}
+
+export function accountLink(accountId: string, attrs?: Record<string, string>): HTMLAnchorElement {
+  return link(href.account(accountId), accountId, { class: "mono", title: accountId, ...attrs });
+}
+
+export function transactionLink(transactionId: string, text?: string, attrs?: Record<string, string>): HTMLAnchorElement {
+  return link(href.transaction(transactionId), text ?? transactionId, { title: transactionId, ...attrs });
+}
+
+/** Makes a table row open `target` when clicked anywhere outside its own links/buttons. */
+export function clickableRow(row: HTMLElement, target: string): void {
+  row.classList.add("clickable");
+  row.addEventListener("click", (e) => {
+    const el = e.target as Element | null;
+    if (el?.closest("a, button, input, select, textarea")) return;
+    if (window.getSelection()?.toString()) return; // let people select text
+    navigate(target);
+  });
+}
+
+export function tableWrap(table: HTMLTableElement, attrs?: Record<string, string>): HTMLElement {
+  return h("div", { class: "table-wrap", ...attrs }, table);
+}
+
+export function headRow(...labels: (string | [string, string])[]): HTMLTableSectionElement {
+  return h(
+    "thead",
+    null,
+    h(
+      "tr",
+      null,
+      labels.map((l) => (Array.isArray(l) ? h("th", { class: l[1] }, l[0]) : h("th", null, l))),
+    ),
+  );
+}
+
+export function errorBox(message: string, attrs?: Record<string, string>): HTMLElement {
+  return h("div", { class: "error-box", role: "alert", ...attrs }, message);
+}
