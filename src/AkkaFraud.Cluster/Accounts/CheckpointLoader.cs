@@ -99,7 +99,8 @@ internal sealed class CheckpointLoader : ReceiveActor
             id => id,
             id => new CheckpointLoaded(
                 id,
-                checkpoints.TryGetValue(id, out var checkpoint) ? checkpoint.State : null,
+                // Typed as nullable: a bare null would convert through byte[] to an empty checkpoint, not to "none".
+                checkpoints.TryGetValue(id, out var checkpoint) ? checkpoint.State : (ReadOnlyMemory<byte>?)null,
                 rows.TryGetValue(id, out var replay) ? [.. replay.Select(r => r.Transaction)] : []),
             StringComparer.Ordinal);
     }
