@@ -83,6 +83,23 @@ else
   start_throwaway_postgres
 fi
 
+# ---- Chromium (browser tests) -------------------------------------------------------------------
+# Playwright drives Debian's Chromium and never downloads a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+chromium_bin=/usr/bin/chromium
+if [ ! -x "$chromium_bin" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "Chromium is not installed; installing the Debian package 'chromium' (for the browser tests)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+      || die "could not install the Debian package 'chromium' (apt-get failed, output above); the browser tests need $chromium_bin."
+    [ -x "$chromium_bin" ] || die "the Debian package 'chromium' is installed but $chromium_bin is missing; the browser tests need it."
+  else
+    say "Chromium is not installed at $chromium_bin and this is not root: the browser tests will be skipped (Debian: 'apt-get install chromium')"
+  fi
+fi
+# Installed (or there already): a missing browser is now a failure of the browser tests, never a skip.
+if [ -x "$chromium_bin" ]; then export AKKAFRAUD_REQUIRE_BROWSER=1; fi
+
 # ---- build and test -----------------------------------------------------------------------------
 target=AkkaFraud.sln
 if [ $# -gt 0 ] && [ -e "$1" ]; then target=$1; shift; fi

@@ -53,7 +53,7 @@ internal sealed class FraudNode : IAsyncDisposable
         if (Settings.Mode == NodeMode.Embedded)
         {
             text.Append(CultureInfo.InvariantCulture,
-                $"AkkaFraud node, embedded: single-node cluster, in-process Kafka ({Settings.Fraud.Partitions} partitions), simulator at {Settings.Simulator.TransactionsPerSecond} tx/s, SQLite in {Settings.DataDirectory}\n");
+                $"AkkaFraud node, embedded: single-node cluster, in-process Kafka at {Settings.Kafka.BootstrapServers} ({Settings.Fraud.Partitions} partitions), simulator at {Settings.Simulator.TransactionsPerSecond} tx/s, SQLite in {Settings.DataDirectory}\n");
         }
         else
         {

@@ -6,6 +6,7 @@ using AkkaFraud.Node.Security;
 using AkkaFraud.Node.Simulation;
 using AkkaFraud.Storage;
 using AkkaFraud.Streams.Kafka.Embedded;
+using Microsoft.Data.Sqlite;
 
 namespace AkkaFraud.Node.Hosting;
 
@@ -27,6 +28,7 @@ internal sealed class NodeInfrastructure(IFraudStore store, EmbeddedKafka? kafka
         if (settings.Mode == NodeMode.Embedded)
         {
             Directory.CreateDirectory(settings.DataDirectory);
+            SetPreviousRunAside(settings.Storage, logs.CreateLogger<NodeInfrastructure>());
             kafka = new EmbeddedKafka();
             kafka.CreateTopic(settings.Kafka.TransactionsTopic, settings.Fraud.Partitions);
             kafka.CreateTopic(settings.Kafka.AlertsTopic, 3);
@@ -48,6 +50,41 @@ internal sealed class NodeInfrastructure(IFraudStore store, EmbeddedKafka? kafka
                 : "PostgreSQL (check ConnectionStrings__Fraud and that the server runs and accepts this user)";
             throw new NodeConfigurationException($"The warehouse could not be opened: {e.GetBaseException().Message.TrimEnd('.')}. It is {where}.");
         }
+    }
+
+    /// <summary>
+    /// The in-process Kafka starts empty on every run, but a warehouse holds the Kafka offsets of the run that wrote it
+    /// (and dead letters and account checkpoints keyed by them): resumed against the new Kafka, the pipeline would
+    /// refuse offsets beyond the new partitions' ends and then skip their first records. So an embedded run starts with a
+    /// fresh warehouse and keeps the previous one beside it, renamed.
+    /// </summary>
+    private static void SetPreviousRunAside(FraudStoreSettings storage, ILogger log)
+    {
+        var file = new SqliteConnectionStringBuilder(storage.ConnectionString).DataSource;
+        if (storage.Provider != StoreProvider.Sqlite || string.IsNullOrEmpty(file) || file == ":memory:" || !File.Exists(file))
+        {
+            return;
+        }
+
+        var kept = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!,
+            $"{Path.GetFileNameWithoutExtension(file)}-{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff'Z'}{Path.GetExtension(file)}");
+        try
+        {
+            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+            {
+                if (File.Exists(file + suffix))
+                {
+                    File.Move(file + suffix, kept + suffix);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new NodeConfigurationException(
+                $"The previous run's warehouse {file} could not be set aside as {kept}: {e.Message.TrimEnd('.')}. Check that the directory is writable, or choose another with --data <dir>.");
+        }
+
+        log.LogWarning("The in-process Kafka starts empty, so this run starts a fresh warehouse; the previous run's is kept as {File}", kept);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,86 @@
+using Microsoft.Playwright;
+
+namespace AkkaFraud.Browser.Tests.Support;
+
+/// <summary>
+/// Debian's Chromium, driven by Playwright. Playwright never downloads a browser here: it launches
+/// <see cref="ExecutablePath"/>, which ./test.sh installs (apt-get install chromium) when it is missing and it runs as root.
+/// </summary>
+internal static class Chromium
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    /// <summary>Set by ./test.sh once Chromium is installed: a missing browser is then a failure, never a skip.</summary>
+    public const string RequiredVariable = "AKKAFRAUD_REQUIRE_BROWSER";
+
+    /// <summary>Why the browser tests cannot run here, or null when they can (or must).</summary>
+    public static string? SkipReason =>
+        File.Exists(ExecutablePath) || Environment.GetEnvironmentVariable(RequiredVariable) == "1"
+            ? null
+            : $"Chromium is not installed at {ExecutablePath} (Debian: apt-get install chromium; ./test.sh does that when run as root).";
+
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        Assert.True(File.Exists(ExecutablePath), $"Chromium is required ({RequiredVariable}=1) but {ExecutablePath} does not exist: apt-get install chromium.");
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        var playwright = await Playwright.CreateAsync();
+        try
+        {
+            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ExecutablePath,
+                Headless = true,
+                // Root in a container: no user namespaces for the sandbox; a small /dev/shm.
+                Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+                Timeout = 120_000,
+            });
+            return (playwright, browser);
+        }
+        catch
+        {
+            playwright.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A page on <paramref name="baseAddress"/> with generous waits (a noisy 2-core box), a desktop-sized viewport and its console captured into <paramref name="console"/>.</summary>
+    public static async Task<IPage> NewPageAsync(IBrowser browser, Uri baseAddress, List<string> console)
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
+        });
+        context.SetDefaultTimeout(60_000);
+        context.SetDefaultNavigationTimeout(60_000);
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            lock (console)
+            {
+                console.Add($"console.{message.Type}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (console)
+            {
+                console.Add($"page error: {error}");
+            }
+        };
+        return page;
+    }
+}
+
+/// <summary>A fact that needs Chromium: skipped, with the reason, only where it is absent and not required.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class BrowserFactAttribute : FactAttribute
+{
+    public BrowserFactAttribute()
+    {
+        if (Chromium.SkipReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
