@@ -44,18 +44,7 @@ public sealed class Merchant_names_from_transactions(EmbeddedNode fixture, ITest
         };
     }
 
-    public async Task DisposeAsync()
-    {
-        lock (_console)
-        {
-            foreach (var line in _console)
-            {
-                output.WriteLine(line);
-            }
-        }
-
-        await _page.Context.CloseAsync();
-    }
+    public Task DisposeAsync() => Chromium.ClosePageAsync(_page, _console, output);
 
     [BrowserFact]
     public async Task Show_as_text_in_the_feed_the_alerts_and_the_transaction_page_and_never_run()

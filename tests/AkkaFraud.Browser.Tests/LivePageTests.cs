@@ -18,18 +18,7 @@ public sealed class The_live_page(EmbeddedNode fixture, ITestOutputHelper output
 
     public async Task InitializeAsync() => _page = await Chromium.NewPageAsync(fixture.Browser, fixture.Node.BaseAddress, _console);
 
-    public async Task DisposeAsync()
-    {
-        lock (_console)
-        {
-            foreach (var line in _console)
-            {
-                output.WriteLine(line);
-            }
-        }
-
-        await _page.Context.CloseAsync();
-    }
+    public Task DisposeAsync() => Chromium.ClosePageAsync(_page, _console, output);
 
     [BrowserFact]
     public async Task Shows_rising_counters_and_an_injected_fraud_in_the_feed_with_its_reasons()

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace AkkaFraud.Browser.Tests.Support;
 
@@ -70,6 +71,20 @@ internal static class Chromium
         };
         return page;
     }
+
+    /// <summary>Writes what the page logged to the test output, then closes the page's context.</summary>
+    public static async Task ClosePageAsync(IPage page, List<string> console, ITestOutputHelper output)
+    {
+        lock (console)
+        {
+            foreach (var line in console)
+            {
+                output.WriteLine(line);
+            }
+        }
+
+        await page.Context.CloseAsync();
+    }
 }
 
 /// <summary>A fact that needs Chromium: skipped, with the reason, only where it is absent and not required.</summary>
@@ -83,4 +98,5 @@ public sealed class BrowserFactAttribute : FactAttribute
             Skip = reason;
         }
     }
+
 }
