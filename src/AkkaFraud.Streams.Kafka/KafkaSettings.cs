@@ -155,9 +155,11 @@ public sealed record KafkaConsumerSettings
     /// <summary>
     /// High-water mark of records buffered per partition between the poll thread and downstream demand: a partition
     /// that reaches it is paused in Kafka, and resumed when downstream has taken half of them. The source never holds
-    /// more than this many records of one partition.
+    /// more than this many records of one partition. Each pause costs a fetch round trip when the partition resumes: with
+    /// 2,000 the end-to-end benchmark (12 partitions, 5,000-record batches) paused and resumed so often that it ran at
+    /// 32k tx/s with the writer idle a third of the time; with 8,000 it ran at 43–46k with the writer always busy.
     /// </summary>
-    public int MaxBufferedRecordsPerPartition { get; init; } = 2000;
+    public int MaxBufferedRecordsPerPartition { get; init; } = 8000;
 
     /// <summary>librdkafka's prefetch bound for the whole consumer (<c>queued.max.messages.kbytes</c>).</summary>
     public int PrefetchKilobytes { get; init; } = 16 * 1024;
