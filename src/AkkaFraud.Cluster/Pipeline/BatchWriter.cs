@@ -18,8 +18,9 @@ namespace AkkaFraud.Cluster.Pipeline;
 public sealed class PartitionFencedException(string message) : Exception(message);
 
 /// <summary>
-/// The end of the pipeline: one batch of scored records → one warehouse transaction (rows, dead letters, checkpoints
-/// and the compare-and-set offsets), then the effects that follow a commit. Alerts and dead letters go to Kafka
+/// The end of the pipeline, in two steps (<see cref="PrepareAsync"/>, <see cref="CommitAsync"/>): one batch of scored
+/// records → one warehouse transaction (rows, dead letters, checkpoints and the compare-and-set offsets), then the
+/// effects that follow a commit. Alerts and dead letters go to Kafka
 /// <em>before</em> the commit, with stable ids: a crash in between re-sends them (consumers drop the copy by id) rather
 /// than losing them. DistributedPubSub gets alerts after the commit; it feeds live screens only.
 /// </summary>
@@ -38,9 +39,26 @@ internal sealed class BatchWriter(
 
     public KafkaConsumerControl? Control { get; set; }
 
-    public async Task<int> WriteAsync(IReadOnlyList<ScoredRecord> batch)
+    /// <summary>
+    /// A batch kept to this run's partitions, its rows, dead letters, checkpoints and alerts built, and the alerts and dead
+    /// letters already delivered to Kafka: all that is left is the warehouse transaction.
+    /// </summary>
+    internal sealed record PreparedBatch(
+        IReadOnlyDictionary<int, PartitionRegistry.PartitionRun> Runs,
+        List<ScoredTransaction> Transactions,
+        List<DeadLetter> DeadLetters,
+        Dictionary<string, AccountCheckpoint> Checkpoints,
+        Dictionary<int, KafkaRecord> LastRecord,
+        List<FraudAlert> Alerts,
+        List<DateTimeOffset> IngestedAt);
+
+    /// <summary>
+    /// Step one of two, so that one batch's Kafka deliveries overlap the previous batch's warehouse transaction (the
+    /// writer is the end-to-end bottleneck). A partition revoked between the two steps is caught by the offset
+    /// compare-and-set of step two; its alerts may then reach Kafka twice, which their stable ids allow.
+    /// </summary>
+    public async Task<PreparedBatch> PrepareAsync(IReadOnlyList<ScoredRecord> batch)
     {
-        var started = Stopwatch.GetTimestamp();
         var runs = registry.Snapshot();
         var transactions = new List<ScoredTransaction>(batch.Count);
         var deadLetters = new List<DeadLetter>();
@@ -80,13 +98,25 @@ internal sealed class BatchWriter(
             }
         }
 
+        if (lastRecord.Count > 0)
+        {
+            await PublishToKafkaAsync(alerts, deadLetters);
+        }
+
+        return new PreparedBatch(runs, transactions, deadLetters, checkpoints, lastRecord, alerts, ingestedAt);
+    }
+
+    /// <summary>Step two: the warehouse transaction, then the effects that follow a commit. Returns the records committed.</summary>
+    public async Task<int> CommitAsync(PreparedBatch prepared)
+    {
+        var (runs, transactions, deadLetters, checkpoints, lastRecord, alerts, ingestedAt) = prepared;
         if (lastRecord.Count == 0)
         {
             return 0;
         }
 
-        await PublishToKafkaAsync(alerts, deadLetters);
-
+        var started = Stopwatch.GetTimestamp();
+        // The expected offsets are read now, not when the batch was prepared: the previous batch has committed since.
         var offsets = lastRecord.Select(kv => new OffsetCommit(
             new StoreTopicPartition(kv.Value.Topic, kv.Key), runs[kv.Key].StoredOffset, kv.Value.NextOffset)).ToList();
         var result = await store.WriteBatchAsync(new StoreBatch
