@@ -19,8 +19,11 @@ public sealed record FraudSettings
     /// <summary>An account that does not answer for this long fails the pipeline, which then restarts from the store.</summary>
     public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A batch is written when it has this many records…</summary>
-    public int BatchSize { get; init; } = 5000;
+    /// <summary>
+    /// A batch is written when it has this many records… (the end-to-end benchmark: 5,000 gave 45–61k tx/s, median 50k;
+    /// 10,000 gave 51–54k in four of four runs: the warehouse transaction has costs per batch, not only per row).
+    /// </summary>
+    public int BatchSize { get; init; } = 10_000;
 
     /// <summary>…or when its first record has waited this long.</summary>
     public TimeSpan BatchInterval { get; init; } = TimeSpan.FromMilliseconds(200);
