@@ -1,4 +1,5 @@
 using AkkaFraud.Browser.Tests.Support;
+using AkkaFraud.TestSupport;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -14,7 +15,7 @@ public sealed class The_dashboard_after_a_node_restart(ITestOutputHelper output)
     public async Task Reconnects_by_itself_and_shows_fresh_metrics_without_a_reload()
     {
         using var directory = new TempDirectory("akkafraud-browser-restart-");
-        var port = NodeProcess.FreePort();
+        var port = TestPorts.Free();
         var console = new List<string>();
         NodeProcess? node = null;
         IPlaywright? playwright = null;

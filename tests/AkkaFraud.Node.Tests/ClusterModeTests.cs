@@ -30,7 +30,7 @@ public sealed class Cluster_mode(PostgresDatabase database) : IClassFixture<Post
         kafka.CreateTopic(topics.TransactionsTopic, 12);
         kafka.CreateTopic(topics.AlertsTopic, 3);
         kafka.CreateTopic(topics.DeadLetterTopic, 3);
-        var seedPort = TestNode.FreePort();
+        var seedPort = TestPorts.Free();
         string[] cluster =
         [
             $"Kafka:BootstrapServers={kafka.BootstrapServers}",
@@ -39,7 +39,7 @@ public sealed class Cluster_mode(PostgresDatabase database) : IClassFixture<Post
             $"Node:SeedNodes=akka.tcp://akkafraud@127.0.0.1:{seedPort}",
         ];
         await using var scorer = await TestNode.StartAsync([.. cluster, "Node:Roles=scorer", $"Node:Port={seedPort}"]);
-        await using var web = await TestNode.StartAsync([.. cluster, "Node:Roles=web", $"Node:Port={TestNode.FreePort()}", "Live:AlertBufferPerClient=10000"]);
+        await using var web = await TestNode.StartAsync([.. cluster, "Node:Roles=web", $"Node:Port={TestPorts.Free()}", "Live:AlertBufferPerClient=10000"]);
 
         var alerts = new ConcurrentDictionary<string, JsonElement>();
         var snapshots = new ConcurrentQueue<JsonElement>();

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using AkkaFraud.Node.Tests.Support;
+using AkkaFraud.TestSupport;
 
 namespace AkkaFraud.Node.Tests;
 
@@ -32,7 +33,7 @@ public sealed class The_executable
     public async Task Runs_embedded_shows_alerts_through_the_api_and_exits_0_on_sigint()
     {
         var directory = Directory.CreateTempSubdirectory("akkafraud-smoke-").FullName;
-        var port = TestNode.FreePort();
+        var port = TestPorts.Free();
         // Through env --default-signal: a shell that starts this test in the background makes its children ignore
         // SIGINT, and an ignored SIGINT stays ignored in the node; Ctrl+C in a terminal never has that problem.
         var start = new ProcessStartInfo("env")

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace AkkaFraud.TestSupport;
@@ -69,7 +67,7 @@ public sealed class PostgresServer : IAsyncDisposable
         File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
             | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
-        var server = new PostgresServer(bin, user, root, FreePort());
+        var server = new PostgresServer(bin, user, root, TestPorts.Free());
         try
         {
             await server.RunCheckedAsync("initdb", ["-D", server.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale"], cancellationToken);
@@ -129,13 +127,6 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             // As a non-root user we may not delete files the server's user made; they are in the temp folder.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task RunCheckedAsync(string tool, string[] arguments, CancellationToken cancellationToken, bool absolute = false)

@@ -1,3 +1,4 @@
+using AkkaFraud.TestSupport;
 using Microsoft.Playwright;
 
 namespace AkkaFraud.Browser.Tests.Support;
@@ -27,7 +28,7 @@ public sealed class EmbeddedNode : IAsyncLifetime, IDisposable
         try
         {
             _directory = new TempDirectory("akkafraud-browser-");
-            _node = await NodeProcess.StartAsync("embedded", _directory.Path, NodeProcess.FreePort());
+            _node = await NodeProcess.StartAsync("embedded", _directory.Path, TestPorts.Free());
             (_playwright, Browser) = await Chromium.LaunchAsync();
         }
         catch

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -52,13 +51,6 @@ internal sealed partial class NodeProcess : IAsyncDisposable
 
     [GeneratedRegex(@"in-process Kafka at (?<servers>\S+)")]
     private static partial Regex KafkaBanner();
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Starts the node in <paramref name="workingDirectory"/> on <paramref name="port"/> and waits until <c>/ready</c> answers 200.</summary>
     /// <param name="name">Names the log file under artifacts/node-logs/.</param>

@@ -4,6 +4,7 @@ using AkkaFraud.Simulator;
 using AkkaFraud.Storage;
 using AkkaFraud.Streams.Kafka;
 using AkkaFraud.Streams.Kafka.Embedded;
+using AkkaFraud.TestSupport;
 
 
 namespace AkkaFraud.Cluster.Tests.Support;
@@ -63,7 +64,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     /// </summary>
     public async Task<ScoringNode> StartNodeAsync(ScoringNode? seed = null, bool singleNode = false)
     {
-        var port = ScoringNode.FreePort();
+        var port = TestPorts.Free();
         var node = await ScoringNode.StartAsync(StoreSettings, KafkaSettings, Settings, port,
             seed?.Address ?? $"akka.tcp://{ScoringNode.SystemName}@127.0.0.1:{port}", serializeMessages: singleNode, _output);
         _nodes.Add(node);

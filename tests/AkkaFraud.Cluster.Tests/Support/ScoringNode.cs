@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Hosting;
 using AkkaFraud.Cluster.Pipeline;
@@ -9,7 +7,6 @@ using AkkaFraud.Streams.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-
 
 namespace AkkaFraud.Cluster.Tests.Support;
 
@@ -47,13 +44,6 @@ internal sealed class ScoringNode : IAsyncDisposable
     public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
 
     public PipelineStats Stats => _host.Services.GetRequiredService<PipelineStats>();
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public static async Task<ScoringNode> StartAsync(
         FraudStoreSettings storeSettings,

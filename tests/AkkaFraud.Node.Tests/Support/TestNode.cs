@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using AkkaFraud.Node.Hosting;
 using AkkaFraud.Storage;
+using AkkaFraud.TestSupport;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -42,18 +42,11 @@ public sealed class TestNode : IAsyncDisposable
 
     internal IFraudStore Store => Node.Infrastructure.Store;
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Starts a node with these extra settings (<c>key=value</c>, as on the command line) and waits until it is ready.</summary>
     public static async Task<TestNode> StartAsync(params string[] settings)
     {
         var directory = Directory.CreateTempSubdirectory("akkafraud-node-test-").FullName;
-        var port = FreePort();
+        var port = TestPorts.Free();
         string[] args =
         [
             "--urls", $"http://127.0.0.1:{port}",
