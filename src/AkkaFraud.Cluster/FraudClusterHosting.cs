@@ -27,6 +27,13 @@ public static class ShardingSetup
     public const string ScorerRole = "scorer";
 }
 
+/// <summary>DistributedPubSub topics of the cluster's live output, which every web node's SignalR hub subscribes to.</summary>
+public static class LiveTopics
+{
+    /// <summary>Each committed <see cref="Domain.FraudAlert"/>, published by the scorer that committed it.</summary>
+    public const string Alerts = "alerts";
+}
+
 /// <summary>
 /// The scoring cluster's Akka.Hosting wiring, one extension per area. They take their collaborators from the service
 /// provider: <see cref="IFraudStore"/>, <see cref="RuleSetSource"/>, <see cref="PartitionProgress"/>,

@@ -70,28 +70,29 @@ internal sealed class AccountActor : UntypedActor, IWithStash, IWithTimers
 
     protected override void OnReceive(object message)
     {
+        if (message is ScoreTransaction or GetAccountSummary)
+        {
+            _activeSinceIdleCheck = true;
+        }
+
         switch (message)
         {
             case ScoreTransaction score when _state is not null && score.Epoch == _epoch:
-                _activeSinceIdleCheck = true;
                 var verdict = RuleEngine.Apply(_state, score.Transaction, _rules.Current);
                 _partition = score.Partition;
                 _lastOffset = score.Offset;
                 Sender.Tell(new TransactionScored(score.CorrelationId, verdict, CheckpointIfDue()));
                 break;
             case ScoreTransaction score:
-                _activeSinceIdleCheck = true;
                 _partition = score.Partition;
                 StartLoading(score.Epoch);
                 Stash.Stash();
                 break;
             case GetAccountSummary when _state is null:
-                _activeSinceIdleCheck = true;
                 StartLoading(QueryEpoch);
                 Stash.Stash();
                 break;
             case GetAccountSummary:
-                _activeSinceIdleCheck = true;
                 Sender.Tell(Summary(_state));
                 break;
             case IdleCheck when _activeSinceIdleCheck:

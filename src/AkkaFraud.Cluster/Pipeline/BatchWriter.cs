@@ -35,8 +35,6 @@ internal sealed class BatchWriter(
     PipelineStats stats,
     ILoggingAdapter log)
 {
-    public const string AlertsPubSubTopic = "alerts";
-
     public KafkaConsumerControl? Control { get; set; }
 
     /// <summary>
@@ -146,7 +144,7 @@ internal sealed class BatchWriter(
 
         foreach (var alert in alerts)
         {
-            mediator.Tell(new Publish(AlertsPubSubTopic, alert));
+            mediator.Tell(new Publish(LiveTopics.Alerts, alert));
         }
 
         var now = clock.GetUtcNow();

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
+using AkkaFraud.Cluster;
 using AkkaFraud.Cluster.Pipeline;
 using AkkaFraud.Domain;
 using AkkaFraud.Node.Apis;
@@ -18,8 +19,6 @@ public sealed class LiveFeedMarker;
 /// </summary>
 internal sealed class LiveFeedActor : ReceiveActor, IWithTimers
 {
-    public const string AlertsTopic = "alerts";
-
     private readonly LiveClients _clients;
     private readonly MetricsAggregator _metrics;
     private readonly TimeProvider _clock;
@@ -97,7 +96,7 @@ internal sealed class LiveFeedActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         var mediator = DistributedPubSub.Get(Context.System).Mediator;
-        mediator.Tell(new Subscribe(AlertsTopic, Self));
+        mediator.Tell(new Subscribe(LiveTopics.Alerts, Self));
         mediator.Tell(new Subscribe(ScorerStatsReport.Topic, Self));
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(
             Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
