@@ -1,22 +1,25 @@
-using Akka;
 using Akka.Event;
-using Akka.Streams.Dsl;
-using AkkaFraud.Streams.Kafka.Internal;
 using Confluent.Kafka;
 
 namespace AkkaFraud.Streams.Kafka;
 
 /// <summary>
-/// Producing to Kafka from a stream: idempotent (no duplicates from retries, per-partition order kept), acks from all
-/// in-sync replicas, Java-compatible murmur2 partitioning. Results are emitted in input order once the broker has
-/// acknowledged them; a record that cannot be delivered within <see cref="KafkaProducerSettings.DeliveryTimeout"/>
-/// fails the stream.
+/// The one place a production producer is built: idempotent (no duplicates from retries, per-partition order kept),
+/// acks from all in-sync replicas, Java-compatible murmur2 partitioning, so a key lands on the partition
+/// <see cref="KafkaPartitioner.PartitionFor(string, int)"/> names and its account's shard follows it.
 /// </summary>
+/// <remarks>
+/// There is deliberately no producer stage: the pipeline's batch writer produces a batch's alerts and dead letters
+/// with <see cref="IProducer{TKey,TValue}.ProduceAsync(string, Message{TKey,TValue}, CancellationToken)"/> and awaits
+/// them all before the batch's warehouse commit, while the previous batch's commit is still running; a delivery
+/// that fails within <see cref="KafkaProducerSettings.DeliveryTimeout"/> fails that await, so the batch is not
+/// committed. The caller owns the producer: flush and dispose it on shutdown.
+/// </remarks>
 public static class KafkaProducer
 {
     /// <summary>
-    /// Builds a producer with the connector's contract configuration (see <see cref="KafkaSettings"/>); errors and
-    /// librdkafka logs go to <paramref name="log"/> when given.
+    /// Builds a producer with the connector's contract configuration (<see cref="KafkaSettings.CreateProducerConfig"/>);
+    /// errors and librdkafka's warnings go to <paramref name="log"/> when given.
     /// </summary>
     public static IProducer<byte[]?, byte[]?> Create(KafkaSettings settings, ILoggingAdapter? log = null)
     {
@@ -38,32 +41,4 @@ public static class KafkaProducer
 
         return builder.Build();
     }
-
-    /// <summary>
-    /// A flow that produces each message and emits its delivery result, in input order, with at most
-    /// <see cref="KafkaProducerSettings.MaxInFlight"/> awaiting acknowledgement. Each materialization owns a producer,
-    /// flushed and disposed when the flow stops.
-    /// </summary>
-    public static Flow<ProducerMessage<TPassThrough>, ProducerResult<TPassThrough>, NotUsed> Flow<TPassThrough>(KafkaSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        settings.Validate();
-        return Akka.Streams.Dsl.Flow.FromGraph(new KafkaProducerStage<TPassThrough>(settings.Producer, log => Create(settings, log), ownsProducer: true));
-    }
-
-    /// <summary>As <see cref="Flow{TPassThrough}(KafkaSettings)"/>, on a producer the caller owns and shares.</summary>
-    public static Flow<ProducerMessage<TPassThrough>, ProducerResult<TPassThrough>, NotUsed> Flow<TPassThrough>(
-        IProducer<byte[]?, byte[]?> producer, KafkaProducerSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(producer);
-        ArgumentNullException.ThrowIfNull(settings);
-        return Akka.Streams.Dsl.Flow.FromGraph(new KafkaProducerStage<TPassThrough>(settings, _ => producer, ownsProducer: false));
-    }
-
-    /// <summary>A sink that produces records; its task completes when every record is acknowledged, or fails.</summary>
-    public static Sink<ProducerRecord, Task<Done>> Sink(KafkaSettings settings) =>
-        Akka.Streams.Dsl.Flow.Create<ProducerRecord>()
-            .Select(static record => new ProducerMessage<NotUsed>(record, NotUsed.Instance))
-            .Via(Flow<NotUsed>(settings))
-            .ToMaterialized(Akka.Streams.Dsl.Sink.Ignore<ProducerResult<NotUsed>>(), Keep.Right);
 }

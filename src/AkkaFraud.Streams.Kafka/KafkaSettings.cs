@@ -229,12 +229,6 @@ public sealed record KafkaProducerSettings
     /// <summary>How long librdkafka keeps retrying a record before its delivery fails (<c>message.timeout.ms</c>).</summary>
     public TimeSpan DeliveryTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Records a producer flow keeps in flight (sent, delivery report pending) before it backpressures.</summary>
-    public int MaxInFlight { get; init; } = 10_000;
-
-    /// <summary>How long a closing producer flow waits for outstanding deliveries.</summary>
-    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
     /// <summary>Further librdkafka producer properties (e.g. <c>compression.type</c>); the contract ones are fixed.</summary>
 #pragma warning disable CA2227 // The configuration binder fills this dictionary.
     public Dictionary<string, string> Properties { get; init; } = new(StringComparer.Ordinal);
@@ -245,8 +239,6 @@ public sealed record KafkaProducerSettings
         const string Prefix = "Producer:";
         KafkaSettings.Require(Linger >= TimeSpan.Zero, Prefix + nameof(Linger), "must not be negative");
         KafkaSettings.Require(DeliveryTimeout > TimeSpan.Zero, Prefix + nameof(DeliveryTimeout), "must be positive");
-        KafkaSettings.Require(MaxInFlight > 0, Prefix + nameof(MaxInFlight), "must be positive");
-        KafkaSettings.Require(CloseTimeout >= TimeSpan.Zero, Prefix + nameof(CloseTimeout), "must not be negative");
         KafkaSettings.RequireNotOverridden(Properties, Enforced, Prefix + nameof(Properties));
     }
 }

@@ -36,12 +36,17 @@ public static class KafkaSource
     /// <see cref="KafkaConsumerControl.Health"/> unhealthy after <see cref="KafkaConsumerSettings.UnreachableTimeout"/>
     /// while the consumer keeps retrying. Each materialization is its own consumer in the group.
     /// </para>
+    /// <para>
+    /// <b>Time.</b> Every timeout and interval of the source runs on <paramref name="timeProvider"/>
+    /// (<see cref="TimeProvider.System"/> when null); librdkafka's own timers do not.
+    /// </para>
     /// </remarks>
     public static Source<KafkaRecord, KafkaConsumerControl> Create(
         KafkaSettings settings,
         IEnumerable<string> topics,
         IKafkaOffsetStore offsetStore,
-        IKafkaPartitionListener? listener = null)
+        IKafkaPartitionListener? listener = null,
+        TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(topics);
@@ -53,6 +58,6 @@ public static class KafkaSource
             throw new ArgumentException("Name at least one topic, and no empty one.", nameof(topics));
         }
 
-        return Source.FromGraph(new KafkaSourceStage(settings, topicList, offsetStore, listener));
+        return Source.FromGraph(new KafkaSourceStage(settings, topicList, offsetStore, listener, timeProvider ?? TimeProvider.System));
     }
 }

@@ -14,13 +14,15 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
     private readonly IReadOnlyList<string> _topics;
     private readonly IKafkaOffsetStore _offsetStore;
     private readonly IKafkaPartitionListener? _listener;
+    private readonly TimeProvider _time;
 
-    public KafkaSourceStage(KafkaSettings settings, IReadOnlyList<string> topics, IKafkaOffsetStore offsetStore, IKafkaPartitionListener? listener)
+    public KafkaSourceStage(KafkaSettings settings, IReadOnlyList<string> topics, IKafkaOffsetStore offsetStore, IKafkaPartitionListener? listener, TimeProvider time)
     {
         _settings = settings;
         _topics = topics;
         _offsetStore = offsetStore;
         _listener = listener;
+        _time = time;
         Shape = new SourceShape<KafkaRecord>(Out);
     }
 
@@ -32,7 +34,7 @@ internal sealed class KafkaSourceStage : GraphStageWithMaterializedValue<SourceS
 
     public override ILogicAndMaterializedValue<KafkaConsumerControl> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
     {
-        var worker = new KafkaConsumerWorker(_settings, _topics, _offsetStore, _listener);
+        var worker = new KafkaConsumerWorker(_settings, _topics, _offsetStore, _listener, _time);
         return new LogicAndMaterializedValue<KafkaConsumerControl>(new Logic(this, worker), new KafkaConsumerControl(worker));
     }
 
