@@ -13,26 +13,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AkkaFraud.Cluster;
 
-/// <summary>Registry key of the <c>account</c> shard region (or its proxy, on nodes that do not score).</summary>
-public sealed class AccountRegion;
-
 /// <summary>Registry key of this node's <see cref="PipelineSupervisor"/>.</summary>
 public sealed class ScoringPipelineMarker;
-
-public static class ShardingSetup
-{
-    public const string AccountTypeName = "account";
-
-    /// <summary>Nodes with this role consume Kafka and host the account shards.</summary>
-    public const string ScorerRole = "scorer";
-}
-
-/// <summary>DistributedPubSub topics of the cluster's live output, which every web node's SignalR hub subscribes to.</summary>
-public static class LiveTopics
-{
-    /// <summary>Each committed <see cref="Domain.FraudAlert"/>, published by the scorer that committed it.</summary>
-    public const string Alerts = "alerts";
-}
 
 /// <summary>
 /// The scoring cluster's Akka.Hosting wiring, one extension per area. They take their collaborators from the service
