@@ -13,9 +13,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AkkaFraud.Cluster;
 
-/// <summary>Registry key of this node's <see cref="PipelineSupervisor"/>.</summary>
-public sealed class ScoringPipelineMarker;
-
 /// <summary>
 /// The scoring cluster's Akka.Hosting wiring, one extension per area. They take their collaborators from the service
 /// provider: <see cref="IFraudStore"/>, <see cref="RuleSetSource"/>, <see cref="PartitionProgress"/>,
@@ -97,7 +94,6 @@ public static class FraudClusterHosting
                 DistributedPubSub.Get(system).Mediator,
                 resolver.GetService<TimeProvider>(),
                 resolver.GetService<PipelineStats>()), "scoring-pipeline");
-            registry.Register<ScoringPipelineMarker>(supervisor);
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "drain-scoring-pipeline", async () =>
             {
                 await supervisor.Ask<Akka.Done>(PipelineSupervisor.Drain.Instance, TimeSpan.FromSeconds(60));
