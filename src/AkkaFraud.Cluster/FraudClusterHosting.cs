@@ -62,8 +62,7 @@ public static class FraudClusterHosting
             var store = resolver.GetService<IFraudStore>();
             var rules = resolver.GetService<RuleSetSource>();
             var progress = resolver.GetService<PartitionProgress>();
-            var settings = resolver.GetService<FraudSettings>();
-            var accountSettings = new AccountSettings { PassivateAfterIdle = settings.PassivateAfterIdle, CheckpointEvery = settings.CheckpointEvery };
+            var accountSettings = resolver.GetService<FraudSettings>().ToAccountSettings();
             var loader = system.ActorOf(CheckpointLoader.Props(store), "checkpoint-loader");
             var region = await sharding.StartAsync(
                 ShardingSetup.AccountTypeName,
