@@ -172,7 +172,7 @@ internal static class EndToEndBenchmark
                 services.AddFraudScoringServices(new FraudSettings { Partitions = Partitions }, kafka, RuleSet.Default);
                 services.AddAkka("akkafraud", (builder, _) => builder
                     .ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel)
-                    .WithFraudNode(new FraudNodeOptions { Port = port, SeedNodes = [$"akka.tcp://akkafraud@127.0.0.1:{port}"] }));
+                    .WithClusterMember(new ClusterMemberOptions { Port = port, SeedNodes = [$"akka.tcp://akkafraud@127.0.0.1:{port}"] }));
             })
             .Build();
         await host.StartAsync();

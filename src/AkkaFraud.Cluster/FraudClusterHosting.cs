@@ -13,27 +13,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AkkaFraud.Cluster;
 
-/// <summary>Registry key of the <c>account</c> shard region (or its proxy, on nodes that do not score).</summary>
-public sealed class AccountRegion;
-
-/// <summary>Registry key of this node's <see cref="PipelineSupervisor"/>.</summary>
-public sealed class ScoringPipelineMarker;
-
-public static class ShardingSetup
-{
-    public const string AccountTypeName = "account";
-
-    /// <summary>Nodes with this role consume Kafka and host the account shards.</summary>
-    public const string ScorerRole = "scorer";
-}
-
-/// <summary>DistributedPubSub topics of the cluster's live output, which every web node's SignalR hub subscribes to.</summary>
-public static class LiveTopics
-{
-    /// <summary>Each committed <see cref="Domain.FraudAlert"/>, published by the scorer that committed it.</summary>
-    public const string Alerts = "alerts";
-}
-
 /// <summary>
 /// The scoring cluster's Akka.Hosting wiring, one extension per area. They take their collaborators from the service
 /// provider: <see cref="IFraudStore"/>, <see cref="RuleSetSource"/>, <see cref="PartitionProgress"/>,
@@ -83,8 +62,7 @@ public static class FraudClusterHosting
             var store = resolver.GetService<IFraudStore>();
             var rules = resolver.GetService<RuleSetSource>();
             var progress = resolver.GetService<PartitionProgress>();
-            var settings = resolver.GetService<FraudSettings>();
-            var accountSettings = new AccountSettings { PassivateAfterIdle = settings.PassivateAfterIdle, CheckpointEvery = settings.CheckpointEvery };
+            var accountSettings = resolver.GetService<FraudSettings>().ToAccountSettings();
             var loader = system.ActorOf(CheckpointLoader.Props(store), "checkpoint-loader");
             var region = await sharding.StartAsync(
                 ShardingSetup.AccountTypeName,
@@ -115,7 +93,6 @@ public static class FraudClusterHosting
                 DistributedPubSub.Get(system).Mediator,
                 resolver.GetService<TimeProvider>(),
                 resolver.GetService<PipelineStats>()), "scoring-pipeline");
-            registry.Register<ScoringPipelineMarker>(supervisor);
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, "drain-scoring-pipeline", async () =>
             {
                 await supervisor.Ask<Akka.Done>(PipelineSupervisor.Drain.Instance, TimeSpan.FromSeconds(60));

@@ -5,18 +5,6 @@ using AkkaFraud.Storage;
 
 namespace AkkaFraud.Cluster.Accounts;
 
-// Node-local messages (loader and accounts of one node): never on the wire, so exempt from serialize-messages.
-internal sealed record LoadCheckpoint(string AccountId) : INoSerializationVerificationNeeded;
-
-/// <summary>
-/// The account's stored checkpoint (null <paramref name="State"/>: none yet) and its stored transactions after it, in
-/// the order it applied them: replayed on top, they give its state as of the stored offsets.
-/// </summary>
-internal sealed record CheckpointLoaded(string AccountId, ReadOnlyMemory<byte>? State, IReadOnlyList<Transaction> Replay)
-    : INoSerializationVerificationNeeded;
-
-internal sealed record CheckpointLoadFailed(string AccountId, string Reason) : INoSerializationVerificationNeeded;
-
 /// <summary>
 /// One per node: turns the account activations' checkpoint requests into batched queries (checkpoints, then the rows
 /// stored after them). While one query runs, new

@@ -14,9 +14,6 @@ using StoreTopicPartition = AkkaFraud.Storage.TopicPartition;
 
 namespace AkkaFraud.Cluster.Pipeline;
 
-/// <summary>A batch was refused because another owner moved a partition's stored offset: this run must restart from the store.</summary>
-public sealed class PartitionFencedException(string message) : Exception(message);
-
 /// <summary>
 /// The end of the pipeline, in two steps (<see cref="PrepareAsync"/>, <see cref="CommitAsync"/>): one batch of scored
 /// records → one warehouse transaction (rows, dead letters, checkpoints and the compare-and-set offsets), then the

@@ -1,14 +1,18 @@
+using AkkaFraud.Cluster.Accounts;
 using Microsoft.Extensions.Configuration;
 
 namespace AkkaFraud.Cluster.Pipeline;
 
 /// <summary>
 /// The scoring pipeline's settings, bound from configuration section <c>Fraud</c> (e.g. <c>Fraud__BatchSize=5000</c>).
-/// Every default lives here.
+/// The pipeline's defaults live here; the accounts' (<see cref="PassivateAfterIdle"/>, <see cref="CheckpointEvery"/>)
+/// in <see cref="AccountSettings"/>.
 /// </summary>
 public sealed record FraudSettings
 {
     public const string SectionName = "Fraud";
+
+    private static readonly AccountSettings AccountDefaults = new();
 
     /// <summary>Partitions of the transactions topic: the shard count, and how API calls find an account's shard.</summary>
     public int Partitions { get; init; } = 12;
@@ -33,16 +37,11 @@ public sealed record FraudSettings
 
     public TimeSpan MaxRestartBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>An idle account leaves memory after this long, once its state is committed.</summary>
-    public TimeSpan PassivateAfterIdle { get; init; } = TimeSpan.FromMinutes(2);
+    /// <inheritdoc cref="AccountSettings.PassivateAfterIdle"/>
+    public TimeSpan PassivateAfterIdle { get; init; } = AccountDefaults.PassivateAfterIdle;
 
-    /// <summary>
-    /// An account's state is checkpointed (in the batch transaction) after every this many of its transactions; an
-    /// account that starts replays its stored rows after its checkpoint. Fewer checkpoints make batches cheaper (a
-    /// checkpoint per transaction doubled the warehouse time per batch); more make activation cheaper (at most this
-    /// many rows to replay). 1 checkpoints every transaction.
-    /// </summary>
-    public int CheckpointEvery { get; init; } = 16;
+    /// <inheritdoc cref="AccountSettings.CheckpointEvery"/>
+    public int CheckpointEvery { get; init; } = AccountDefaults.CheckpointEvery;
 
     public static FraudSettings FromConfiguration(IConfiguration section)
     {
@@ -51,6 +50,9 @@ public sealed record FraudSettings
         settings.Validate();
         return settings;
     }
+
+    /// <summary>What the accounts take from these settings; the rest of theirs keeps its default.</summary>
+    public AccountSettings ToAccountSettings() => new() { PassivateAfterIdle = PassivateAfterIdle, CheckpointEvery = CheckpointEvery };
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the setting that is wrong and what it must be.</summary>
     public void Validate()

@@ -111,7 +111,7 @@ internal static class NodeHosting
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })
-            .WithFraudNode(settings.Akka)
+            .WithClusterMember(settings.Akka)
             .WithLiveFeed(settings)
             // The host's lifetime ends the process; coordinated shutdown must not exit the CLR under it.
             .AddHocon("akka.coordinated-shutdown.exit-clr = off", HoconAddMode.Prepend));

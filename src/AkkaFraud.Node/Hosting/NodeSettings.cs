@@ -74,7 +74,7 @@ internal sealed record NodeSettings
     };
 
     public required NodeMode Mode { get; init; }
-    public required FraudNodeOptions Akka { get; init; }
+    public required ClusterMemberOptions Akka { get; init; }
     public required KafkaSettings Kafka { get; init; }
     public required FraudSettings Fraud { get; init; }
     public required FraudStoreSettings Storage { get; init; }
@@ -229,7 +229,7 @@ internal sealed record NodeSettings
         }
     }
 
-    private static FraudNodeOptions EmbeddedAkka(IConfiguration configuration)
+    private static ClusterMemberOptions EmbeddedAkka(IConfiguration configuration)
     {
         var roles = configuration["Node:Roles"];
         if (!string.IsNullOrWhiteSpace(roles) && ParseRoles(roles) is var parsed && !(parsed.Contains(ShardingSetup.ScorerRole) && parsed.Contains(WebRole)))
@@ -239,11 +239,11 @@ internal sealed record NodeSettings
         }
 
         var port = configuration.GetValue<int?>("Node:Port") is { } configured and > 0 ? configured : FreeTcpPort();
-        var options = new FraudNodeOptions { Hostname = "127.0.0.1", Port = port, Roles = [ShardingSetup.ScorerRole, WebRole] };
+        var options = new ClusterMemberOptions { Hostname = "127.0.0.1", Port = port, Roles = [ShardingSetup.ScorerRole, WebRole] };
         return options with { SeedNodes = [options.SelfAddress] };
     }
 
-    private static FraudNodeOptions ClusterAkka(IConfiguration configuration)
+    private static ClusterMemberOptions ClusterAkka(IConfiguration configuration)
     {
         var roles = ParseRoles(configuration["Node:Roles"] ?? $"{ShardingSetup.ScorerRole},{WebRole}");
         var unknown = roles.Where(r => r != ShardingSetup.ScorerRole && r != WebRole).ToList();
@@ -270,7 +270,7 @@ internal sealed record NodeSettings
                 "Node:SeedNodes is not set: a cluster node joins through seed nodes. Set Node__SeedNodes to a comma-separated list such as \"akka.tcp://akkafraud@scorer-1:4053,akka.tcp://akkafraud@scorer-2:4053\".");
         }
 
-        var options = new FraudNodeOptions { Hostname = hostname, PublicHostname = publicHostname, Port = port, Roles = roles };
+        var options = new ClusterMemberOptions { Hostname = hostname, PublicHostname = publicHostname, Port = port, Roles = roles };
         foreach (var seed in seeds)
         {
             if (!Uri.TryCreate(seed, UriKind.Absolute, out var uri) || uri.Scheme != "akka.tcp" || uri.UserInfo != options.SystemName || uri.Port <= 0)

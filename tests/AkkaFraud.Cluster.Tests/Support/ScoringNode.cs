@@ -75,7 +75,7 @@ internal sealed class ScoringNode : IAsyncDisposable
                         loggers.ClearLoggers();
                         loggers.AddLoggerFactory();
                     })
-                    .WithFraudNode(new FraudNodeOptions { SystemName = SystemName, Port = port, SeedNodes = [seedAddress] })
+                    .WithClusterMember(new ClusterMemberOptions { SystemName = SystemName, Port = port, SeedNodes = [seedAddress] })
                     .AddHocon($"akka.actor.serialize-messages = {(serializeMessages ? "on" : "off")}", HoconAddMode.Prepend)
                     .AddHocon(
                         """
