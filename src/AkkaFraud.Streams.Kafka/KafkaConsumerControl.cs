@@ -32,24 +32,6 @@ public sealed class KafkaConsumerControl
     public Task Closed => _worker.Closed;
 
     /// <summary>
-    /// Records that <paramref name="record"/> and everything before it in its partition is processed and durably
-    /// stored: its partition's advisory Kafka commit may move past it. Cheap; mark the last record of a batch.
-    /// </summary>
-    public void MarkProcessed(KafkaRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        _worker.MarkProcessed(record.TopicPartition, record.NextOffset);
-    }
-
-    /// <summary>As <see cref="MarkProcessed(KafkaRecord)"/>, for the record at <paramref name="offset"/> of a partition.</summary>
-    public void MarkProcessed(TopicPartition partition, long offset)
-    {
-        ArgumentNullException.ThrowIfNull(partition);
-        ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        _worker.MarkProcessed(partition, offset + 1);
-    }
-
-    /// <summary>
     /// Stops emitting: records not yet emitted are dropped (they are read again from the stored offsets next time),
     /// the source completes, and the consumer stays in its group, paused, so processed offsets can still be committed.
     /// Follow with <see cref="ShutdownAsync"/>.

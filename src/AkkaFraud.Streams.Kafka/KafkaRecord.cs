@@ -52,6 +52,17 @@ public sealed class KafkaRecord
     /// <summary>The source's bookkeeping of this record's partition assignment; null for records made by hand.</summary>
     internal PartitionState? State { get; }
 
+    /// <summary>
+    /// Tells the source that emitted this record that it, and everything before it in its partition, is processed and
+    /// durably stored: the partition's advisory Kafka commit may move past it. Cheap and thread-safe; mark the last
+    /// record of a batch. The record carries its source, so a stage at the end of a stream marks without a reference
+    /// back to the source's control.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The record was made by hand, not emitted by a <see cref="KafkaSource"/>.</exception>
+    public void MarkProcessed() =>
+        (State ?? throw new InvalidOperationException($"{this} was not emitted by a KafkaSource: there is no source to tell it was processed."))
+            .MarkProcessed(NextOffset);
+
     /// <summary>The key decoded as UTF-8, or null.</summary>
     public string? KeyAsString() => Key is null ? null : Encoding.UTF8.GetString(Key);
 

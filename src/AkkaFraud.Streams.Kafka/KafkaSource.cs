@@ -26,7 +26,7 @@ public static class KafkaSource
     /// </para>
     /// <para>
     /// <b>Offsets.</b> The offset store is the truth; the Kafka group commit is advisory (for lag tools): mark processed
-    /// records with <see cref="KafkaConsumerControl.MarkProcessed(KafkaRecord)"/>, and the source commits them for the
+    /// records with <see cref="KafkaRecord.MarkProcessed"/>, and the source commits them for the
     /// partitions it still owns, at most once per <see cref="KafkaConsumerSettings.CommitInterval"/>. A stored offset
     /// below the partition's low watermark is reported as a <see cref="RetentionGap"/>, never skipped silently.
     /// </para>

@@ -162,11 +162,12 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
         var account = parent.ChildActorOf(AccountActor.Props("a-1", loader, new RuleSetSource(RuleSet.Default), progress,
             new AccountSettings { PassivateAfterIdle = TimeSpan.FromMilliseconds(200) }));
 
-        account.Tell(new ScoreTransaction(1, 3, 100, 7, Tx("t-1", 0)), TestActor);
+        var run = progress.Begin(partition: 3, startOffset: 100, storedOffset: 100);
+        account.Tell(new ScoreTransaction(1, 3, 100, run.Epoch, Tx("t-1", 0)), TestActor);
         ExpectMsg<TransactionScored>();
         parent.ExpectNoMsg(TimeSpan.FromMilliseconds(700));
 
-        progress.Committed(3, 7, 101);
+        progress.Committed(3, run.Epoch, 101);
 
         parent.ExpectMsg<Akka.Cluster.Sharding.Passivate>(TimeSpan.FromSeconds(3));
     }

@@ -17,10 +17,8 @@ public sealed class DrainAndShutdownTests(ITestOutputHelper output) : KafkaTestK
         var store = new InMemoryOffsetStore();
         var emitted = 0;
         var processed = 0;
-        KafkaConsumerControl? control = null;
 
         var (materialized, done) = KafkaSource.Create(settings, [topic], store)
-            .MapMaterializedValue(c => control = c)
             .Select(record =>
             {
                 Interlocked.Increment(ref emitted);
@@ -39,7 +37,7 @@ public sealed class DrainAndShutdownTests(ITestOutputHelper output) : KafkaTestK
                 store.Apply(batch);
                 foreach (var last in batch.GroupBy(r => r.TopicPartition).Select(g => g.Last()))
                 {
-                    control!.MarkProcessed(last);
+                    last.MarkProcessed();
                 }
 
                 Interlocked.Add(ref processed, batch.Count);

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Akka.Actor;
-using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using AkkaFraud.Cluster.Accounts;
 using AkkaFraud.Domain;
@@ -16,36 +14,18 @@ namespace AkkaFraud.Cluster.Pipeline;
 
 /// <summary>
 /// The end of the pipeline, in two steps (<see cref="PrepareAsync"/>, <see cref="CommitAsync"/>): one batch of scored
-/// records → one warehouse transaction (rows, dead letters, checkpoints and the compare-and-set offsets), then the
-/// effects that follow a commit. Alerts and dead letters go to Kafka
-/// <em>before</em> the commit, with stable ids: a crash in between re-sends them (consumers drop the copy by id) rather
-/// than losing them. DistributedPubSub gets alerts after the commit; it feeds live screens only.
+/// records → one warehouse transaction (rows, dead letters, checkpoints and the compare-and-set offsets). Alerts and
+/// dead letters go to Kafka <em>before</em> the commit, with stable ids: a crash in between re-sends them (consumers
+/// drop the copy by id) rather than losing them. What follows a commit is <see cref="CommitMarker"/>'s, the next stage.
 /// </summary>
 internal sealed class BatchWriter(
     IFraudStore store,
-    PartitionRegistry registry,
     PartitionProgress progress,
     IProducer<byte[]?, byte[]?> producer,
     KafkaSettings kafka,
-    IActorRef mediator,
     TimeProvider clock,
-    PipelineStats stats,
     ILoggingAdapter log)
 {
-    public KafkaConsumerControl? Control { get; set; }
-
-    /// <summary>
-    /// A batch kept to this run's partitions, its rows, dead letters, checkpoints and alerts built, and the alerts and dead
-    /// letters already delivered to Kafka: all that is left is the warehouse transaction.
-    /// </summary>
-    internal sealed record PreparedBatch(
-        IReadOnlyDictionary<int, PartitionRegistry.PartitionRun> Runs,
-        List<ScoredTransaction> Transactions,
-        List<DeadLetter> DeadLetters,
-        Dictionary<string, AccountCheckpoint> Checkpoints,
-        Dictionary<int, KafkaRecord> LastRecord,
-        List<FraudAlert> Alerts,
-        List<DateTimeOffset> IngestedAt);
 
     /// <summary>
     /// Step one of two, so that one batch's Kafka deliveries overlap the previous batch's warehouse transaction (the
@@ -54,7 +34,7 @@ internal sealed class BatchWriter(
     /// </summary>
     public async Task<PreparedBatch> PrepareAsync(IReadOnlyList<ScoredRecord> batch)
     {
-        var runs = registry.Snapshot();
+        var runs = progress.Owned();
         var transactions = new List<ScoredTransaction>(batch.Count);
         var deadLetters = new List<DeadLetter>();
         var checkpoints = new Dictionary<string, AccountCheckpoint>(StringComparer.Ordinal);
@@ -101,25 +81,37 @@ internal sealed class BatchWriter(
         return new PreparedBatch(runs, transactions, deadLetters, checkpoints, lastRecord, alerts, ingestedAt);
     }
 
-    /// <summary>Step two: the warehouse transaction, then the effects that follow a commit. Returns the records committed.</summary>
-    public async Task<int> CommitAsync(PreparedBatch prepared)
+    /// <summary>
+    /// Step two: the warehouse transaction. The expected stored offsets are read now, not when the batch was prepared:
+    /// the previous batch has committed since (and <see cref="CommitMarker"/> has moved them).
+    /// </summary>
+    public async Task<CommittedBatch> CommitAsync(PreparedBatch prepared)
     {
-        var (runs, transactions, deadLetters, checkpoints, lastRecord, alerts, ingestedAt) = prepared;
-        if (lastRecord.Count == 0)
+        if (prepared.LastRecord.Count == 0)
         {
-            return 0;
+            return new CommittedBatch(prepared, TimeSpan.Zero);
         }
 
         var started = Stopwatch.GetTimestamp();
-        // The expected offsets are read now, not when the batch was prepared: the previous batch has committed since.
-        var offsets = lastRecord.Select(kv => new OffsetCommit(
-            new StoreTopicPartition(kv.Value.Topic, kv.Key), runs[kv.Key].StoredOffset, kv.Value.NextOffset)).ToList();
+        var offsets = new List<OffsetCommit>(prepared.LastRecord.Count);
+        foreach (var (partition, last) in prepared.LastRecord)
+        {
+            if (!progress.TryGetStoredOffset(partition, prepared.Runs[partition], out var expected))
+            {
+                // Revoked and assigned here again while the batch was prepared: the new run re-reads these records.
+                PipelineMetrics.Fenced.Add(1);
+                throw new PartitionFencedException($"Partition {partition} started a new run while a batch of its previous run was in flight; restarting from the store.");
+            }
+
+            offsets.Add(new OffsetCommit(new StoreTopicPartition(last.Topic, partition), expected, last.NextOffset));
+        }
+
         var result = await store.WriteBatchAsync(new StoreBatch
         {
             ConsumerGroup = kafka.GroupId,
-            Transactions = transactions,
-            DeadLetters = deadLetters,
-            Checkpoints = [.. checkpoints.Values],
+            Transactions = prepared.Transactions,
+            DeadLetters = prepared.DeadLetters,
+            Checkpoints = [.. prepared.Checkpoints.Values],
             Offsets = offsets,
         });
 
@@ -131,37 +123,7 @@ internal sealed class BatchWriter(
                 + "; restarting from the store.");
         }
 
-        foreach (var (partition, record) in lastRecord)
-        {
-            var run = runs[partition];
-            run.StoredOffset = record.NextOffset;
-            progress.Committed(partition, run.Epoch, record.NextOffset);
-            Control?.MarkProcessed(record);
-        }
-
-        foreach (var alert in alerts)
-        {
-            mediator.Tell(new Publish(LiveTopics.Alerts, alert));
-        }
-
-        var now = clock.GetUtcNow();
-        var count = transactions.Count + deadLetters.Count;
-        PipelineMetrics.Scored.Add(transactions.Count);
-        PipelineMetrics.Flagged.Add(alerts.Count);
-        PipelineMetrics.DeadLettered.Add(deadLetters.Count);
-        PipelineMetrics.BatchSize.Record(count);
-        PipelineMetrics.BatchWriteMs.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        // Only what this batch committed: records dropped above (another owner's now) were never committed here.
-        var latencies = new double[ingestedAt.Count];
-        for (var i = 0; i < latencies.Length; i++)
-        {
-            latencies[i] = (now - ingestedAt[i]).TotalMilliseconds;
-            PipelineMetrics.IngestToCommitMs.Record(latencies[i]);
-        }
-
-        stats.RecordCommitted(transactions.Count, alerts.Count, deadLetters.Count, latencies);
-
-        return count;
+        return new CommittedBatch(prepared, Stopwatch.GetElapsedTime(started));
     }
 
     private async Task PublishToKafkaAsync(List<FraudAlert> alerts, List<DeadLetter> deadLetters)

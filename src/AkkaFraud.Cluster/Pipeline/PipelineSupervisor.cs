@@ -102,17 +102,11 @@ internal sealed class PipelineSupervisor : ReceiveActor
             return;
         }
 
-        var registry = new PartitionRegistry(_store, _kafka.GroupId, Context.System, _log);
-        registry.RetentionGapDetected += gap =>
-        {
-            PipelineMetrics.IngestGaps.Add(1);
-            _stats.RecordGap();
-            _store.RecordGapAsync(new IngestGap(gap.Topic, gap.Partition, gap.FirstMissingOffset, gap.ResumedOffset, _clock.GetUtcNow()))
-                .ContinueWith(t => _log.Error(t.Exception, "Could not record the retention gap {0}", gap), TaskContinuationOptions.OnlyOnFaulted);
-        };
-        var writer = new BatchWriter(_store, registry, _progress, _producer, _kafka, _mediator, _clock, _stats, _log);
+        var lifecycle = new PartitionLifecycle(_progress, new ShardsFollowPartitions(Context.System, _log), _store, _stats, _clock, _log);
+        var writer = new BatchWriter(_store, _progress, _producer, _kafka, _clock, _log);
+        var marker = new CommitMarker(_progress, _mediator, _clock, _stats);
         _startedAt = _clock.GetUtcNow();
-        var running = ScoringPipeline.Run(_settings, _kafka, registry, writer, _accountRegion, _clock, _stats, Context.Materializer());
+        var running = ScoringPipeline.Run(_settings, _kafka, _progress, new WarehouseOffsetStore(_store, _kafka.GroupId), lifecycle, writer, marker, _accountRegion, _clock, _stats, Context.Materializer());
         _running = running;
         _stats.SetState(PipelineState.Running);
         running.Completion.ContinueWith(t => new RunEnded(running, t.Exception?.GetBaseException()), TaskScheduler.Default).PipeTo(Self);

@@ -12,8 +12,9 @@ using Confluent.Kafka;
 namespace AkkaFraud.Cluster.Pipeline;
 
 /// <summary>
-/// The graph: Kafka source → parse and validate → the accounts (ordered, bounded hop through the shard region) →
-/// batch by size or time → one warehouse transaction per batch (plus Kafka alerts and dead letters) → done.
+/// The graph, one way: Kafka source → parse and validate → the accounts (ordered, bounded hop through the shard region)
+/// → batch by size or time → prepare (Kafka alerts and dead letters) → one warehouse transaction per batch → mark it
+/// committed (<see cref="CommitMarker"/>).
 /// </summary>
 internal static class ScoringPipeline
 {
@@ -23,8 +24,11 @@ internal static class ScoringPipeline
     public static RunningPipeline Run(
         FraudSettings settings,
         KafkaSettings kafka,
-        PartitionRegistry registry,
+        PartitionProgress progress,
+        IKafkaOffsetStore offsetStore,
+        IKafkaPartitionListener partitionListener,
         BatchWriter writer,
+        CommitMarker marker,
         IActorRef accountRegion,
         TimeProvider clock,
         PipelineStats stats,
@@ -40,7 +44,7 @@ internal static class ScoringPipeline
             correlationOf: reply => reply is TransactionScored scored ? scored.CorrelationId : null,
             complete: (ingested, reply) => new ScoredRecord(ingested, reply as TransactionScored));
 
-        var (control, completion) = KafkaSource.Create(kafka, [kafka.TransactionsTopic], registry, registry)
+        var (control, completion) = KafkaSource.Create(kafka, [kafka.TransactionsTopic], offsetStore, partitionListener)
             .Select(record =>
             {
                 PipelineMetrics.Consumed.Add(1);
@@ -48,7 +52,7 @@ internal static class ScoringPipeline
                 var reference = record.Timestamp.Type == TimestampType.NotAvailable ? NoReference : new DateTimeOffset(record.Timestamp.UtcDateTime, TimeSpan.Zero);
                 return new IngestedRecord(
                     record,
-                    registry.Current(record.Partition)?.Epoch ?? 0,
+                    progress.Current(record.Partition)?.Epoch ?? 0,
                     TransactionParser.Parse(record.Value ?? [], reference),
                     clock.GetUtcNow());
             })
@@ -61,9 +65,12 @@ internal static class ScoringPipeline
             .Buffer(2, OverflowStrategy.Backpressure)
             .SelectAsync(1, batch => writer.PrepareAsync(batch.ToList()))
             .SelectAsync(1, writer.CommitAsync)
+            // Fused with the commit on purpose (no async boundary in between): the next commit reads the stored offsets
+            // this stage moves, and an interpreter runs a pushed element's handler before the pull that lets the next
+            // commit start. Were they apart, the next batch would expect a stale offset and be fenced (a restart, no loss).
+            .Select(marker.Mark)
             .ToMaterialized(Sink.Ignore<int>(), Keep.Both)
             .Run(materializer);
-        writer.Control = control;
         return new RunningPipeline(control, completion);
     }
 }

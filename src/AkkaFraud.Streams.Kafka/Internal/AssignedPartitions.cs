@@ -6,7 +6,7 @@ namespace AkkaFraud.Streams.Kafka.Internal;
 /// The partitions a source holds, each with its <see cref="PartitionState"/>. The poll thread alone changes the table
 /// and publishes a snapshot after each change; the stage and the control read only the published snapshot.
 /// </summary>
-internal sealed class AssignedPartitions
+internal sealed class AssignedPartitions(ProcessedOffsets processed)
 {
     // Poll thread only.
     private readonly Dictionary<TopicPartition, PartitionState> _byPartition = [];
@@ -32,7 +32,7 @@ internal sealed class AssignedPartitions
     public IReadOnlyCollection<PartitionState> States => _byPartition.Values;
 
     /// <summary>A fresh state for a partition assigned (again); poll thread only, published by <see cref="Publish"/>.</summary>
-    public void Assign(TopicPartition partition) => _byPartition[partition] = new PartitionState(partition);
+    public void Assign(TopicPartition partition) => _byPartition[partition] = new PartitionState(partition, processed);
 
     public bool TryGet(TopicPartition partition, out PartitionState state) => _byPartition.TryGetValue(partition, out state!);
 

@@ -19,7 +19,7 @@ internal sealed class KafkaConsumerWorker
     private readonly TimeProvider _time;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ProcessedOffsets _processed = new();
-    private readonly AssignedPartitions _partitions = new();
+    private readonly AssignedPartitions _partitions;
     private readonly KafkaSourceHealth _starting;
     private readonly Lock _lifecycle = new();
 
@@ -37,6 +37,7 @@ internal sealed class KafkaConsumerWorker
         _offsetStore = offsetStore;
         _listener = listener;
         _time = time;
+        _partitions = new AssignedPartitions(_processed);
         _starting = KafkaSourceHealth.Starting(time.GetUtcNow());
     }
 
@@ -87,8 +88,6 @@ internal sealed class KafkaConsumerWorker
             }
         }
     }
-
-    public void MarkProcessed(TopicPartition partition, long nextOffset) => _processed.Mark(partition, nextOffset);
 
     private void Run()
     {

@@ -6,7 +6,7 @@ namespace AkkaFraud.Streams.Kafka.Internal;
 /// One assignment of one partition to one source: created when the partition is assigned, revoked once. A partition
 /// assigned again gets a new state, so records of an earlier assignment still in the buffer are recognised and dropped.
 /// </summary>
-internal sealed class PartitionState(TopicPartition topicPartition)
+internal sealed class PartitionState(TopicPartition topicPartition, ProcessedOffsets processed)
 {
     /// <summary>Records handed to the stage and not yet emitted or dropped: the poll thread adds, the stage subtracts.</summary>
     public int Buffered;
@@ -21,4 +21,7 @@ internal sealed class PartitionState(TopicPartition topicPartition)
     public bool Revoked => _revoked;
 
     public void Revoke() => _revoked = true;
+
+    /// <summary>Moves the source's processed mark of this partition forward; any thread.</summary>
+    public void MarkProcessed(long nextOffset) => processed.Mark(TopicPartition, nextOffset);
 }

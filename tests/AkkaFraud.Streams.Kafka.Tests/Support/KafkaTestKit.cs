@@ -122,9 +122,7 @@ public abstract class KafkaTestKit : Akka.TestKit.Xunit2.TestKit
     protected (KafkaConsumerControl Control, Task<Akka.Done> Completion) RunIntoStore(
         KafkaSettings settings, string topic, InMemoryOffsetStore store, IKafkaPartitionListener? listener = null, Action<KafkaRecord>? onEmitted = null)
     {
-        KafkaConsumerControl? control = null;
         var (materialized, completion) = KafkaSource.Create(settings, [topic], store, listener)
-            .MapMaterializedValue(c => control = c)
             .Select(record =>
             {
                 onEmitted?.Invoke(record);
@@ -137,7 +135,7 @@ public abstract class KafkaTestKit : Akka.TestKit.Xunit2.TestKit
                 store.Apply(batch);
                 foreach (var last in batch.GroupBy(r => r.TopicPartition).Select(g => g.Last()))
                 {
-                    (control ?? throw new InvalidOperationException("control not materialized yet")).MarkProcessed(last);
+                    last.MarkProcessed();
                 }
 
                 return batch.Count;
