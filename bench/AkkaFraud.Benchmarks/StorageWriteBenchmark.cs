@@ -192,7 +192,7 @@ internal static class StorageWriteBenchmark
         foreach (var group in rows.GroupBy(r => r.KafkaPartition))
         {
             var next = group.Max(r => r.KafkaOffset) + 1;
-            offsets.Add(new OffsetCommit(new TopicPartition("transactions", group.Key), expected[group.Key], next));
+            offsets.Add(new OffsetCommit(new StoredPartition("transactions", group.Key), expected[group.Key], next));
             expected[group.Key] = next;
         }
 

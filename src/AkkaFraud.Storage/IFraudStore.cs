@@ -23,8 +23,8 @@ public interface IFraudStore : IAsyncDisposable
     Task<BatchResult> WriteBatchAsync(StoreBatch batch, CancellationToken cancellationToken = default);
 
     /// <summary>The next offset to read per partition, for the partitions that have one stored (absent ones are not in the result).</summary>
-    Task<IReadOnlyDictionary<TopicPartition, long>> GetOffsetsAsync(
-        string consumerGroup, IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken = default);
+    Task<IReadOnlyDictionary<StoredPartition, long>> GetOffsetsAsync(
+        string consumerGroup, IReadOnlyCollection<StoredPartition> partitions, CancellationToken cancellationToken = default);
 
     /// <summary>The stored checkpoints of these accounts (accounts without one are not in the result), read in chunks.</summary>
     Task<IReadOnlyDictionary<string, AccountCheckpoint>> GetCheckpointsAsync(
@@ -66,5 +66,5 @@ public interface IFraudStore : IAsyncDisposable
     Task<StoreTotals> GetTotalsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The most recently received dead letters, newest first, at most <paramref name="limit"/>.</summary>
-    Task<IReadOnlyList<DeadLetter>> GetRecentDeadLettersAsync(int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<DeadLetterRecord>> GetRecentDeadLettersAsync(int limit, CancellationToken cancellationToken = default);
 }

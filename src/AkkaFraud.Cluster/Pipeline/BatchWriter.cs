@@ -9,8 +9,6 @@ using AkkaFraud.Domain;
 using AkkaFraud.Storage;
 using AkkaFraud.Streams.Kafka;
 using Confluent.Kafka;
-using DeadLetter = AkkaFraud.Storage.DeadLetter;
-using StoreTopicPartition = AkkaFraud.Storage.TopicPartition;
 
 namespace AkkaFraud.Cluster.Pipeline;
 
@@ -44,7 +42,7 @@ internal sealed class BatchWriter(
     internal sealed record PreparedBatch(
         IReadOnlyDictionary<int, PartitionRegistry.PartitionRun> Runs,
         List<ScoredTransaction> Transactions,
-        List<DeadLetter> DeadLetters,
+        List<DeadLetterRecord> DeadLetters,
         Dictionary<string, AccountCheckpoint> Checkpoints,
         Dictionary<int, KafkaRecord> LastRecord,
         List<FraudAlert> Alerts,
@@ -59,7 +57,7 @@ internal sealed class BatchWriter(
     {
         var runs = registry.Snapshot();
         var transactions = new List<ScoredTransaction>(batch.Count);
-        var deadLetters = new List<DeadLetter>();
+        var deadLetters = new List<DeadLetterRecord>();
         var checkpoints = new Dictionary<string, AccountCheckpoint>(StringComparer.Ordinal);
         var lastRecord = new Dictionary<int, KafkaRecord>();
         var alerts = new List<FraudAlert>();
@@ -92,7 +90,7 @@ internal sealed class BatchWriter(
             }
             else
             {
-                deadLetters.Add(DeadLetter.From(ingested.Parsed.Rejection!, record.Topic, record.Partition, record.Offset, record.Value ?? [], ingested.IngestedAt));
+                deadLetters.Add(DeadLetterRecord.From(ingested.Parsed.Rejection!, record.Topic, record.Partition, record.Offset, record.Value ?? [], ingested.IngestedAt));
             }
         }
 
@@ -116,7 +114,7 @@ internal sealed class BatchWriter(
         var started = Stopwatch.GetTimestamp();
         // The expected offsets are read now, not when the batch was prepared: the previous batch has committed since.
         var offsets = lastRecord.Select(kv => new OffsetCommit(
-            new StoreTopicPartition(kv.Value.Topic, kv.Key), runs[kv.Key].StoredOffset, kv.Value.NextOffset)).ToList();
+            new StoredPartition(kv.Value.Topic, kv.Key), runs[kv.Key].StoredOffset, kv.Value.NextOffset)).ToList();
         var result = await store.WriteBatchAsync(new StoreBatch
         {
             ConsumerGroup = kafka.GroupId,
@@ -167,7 +165,7 @@ internal sealed class BatchWriter(
         return count;
     }
 
-    private async Task PublishToKafkaAsync(List<FraudAlert> alerts, List<DeadLetter> deadLetters)
+    private async Task PublishToKafkaAsync(List<FraudAlert> alerts, List<DeadLetterRecord> deadLetters)
     {
         if (alerts.Count == 0 && deadLetters.Count == 0)
         {

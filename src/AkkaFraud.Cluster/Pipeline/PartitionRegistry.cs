@@ -6,8 +6,7 @@ using Akka.Event;
 using AkkaFraud.Cluster.Accounts;
 using AkkaFraud.Storage;
 using AkkaFraud.Streams.Kafka;
-using KafkaTopicPartition = Confluent.Kafka.TopicPartition;
-using StoreTopicPartition = AkkaFraud.Storage.TopicPartition;
+using Confluent.Kafka;
 
 namespace AkkaFraud.Cluster.Pipeline;
 
@@ -54,14 +53,14 @@ internal sealed class PartitionRegistry : IKafkaOffsetStore, IKafkaPartitionList
 
     public IReadOnlyDictionary<int, PartitionRun> Snapshot() => new Dictionary<int, PartitionRun>(_runs);
 
-    public async Task<IReadOnlyDictionary<KafkaTopicPartition, long>> GetStartOffsetsAsync(IReadOnlyList<KafkaTopicPartition> partitions, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<TopicPartition, long>> GetStartOffsetsAsync(IReadOnlyList<TopicPartition> partitions, CancellationToken cancellationToken)
     {
         var stored = await _store.GetOffsetsAsync(
-            _consumerGroup, partitions.Select(p => new StoreTopicPartition(p.Topic, p.Partition.Value)).ToList(), cancellationToken);
-        var result = new Dictionary<KafkaTopicPartition, long>();
+            _consumerGroup, partitions.Select(p => new StoredPartition(p.Topic, p.Partition.Value)).ToList(), cancellationToken);
+        var result = new Dictionary<TopicPartition, long>();
         foreach (var partition in partitions)
         {
-            var key = new StoreTopicPartition(partition.Topic, partition.Partition.Value);
+            var key = new StoredPartition(partition.Topic, partition.Partition.Value);
             if (stored.TryGetValue(key, out var offset))
             {
                 result[partition] = offset;
@@ -76,7 +75,7 @@ internal sealed class PartitionRegistry : IKafkaOffsetStore, IKafkaPartitionList
         return result;
     }
 
-    public void OnPartitionsAssigned(IReadOnlyList<Confluent.Kafka.TopicPartitionOffset> partitions)
+    public void OnPartitionsAssigned(IReadOnlyList<TopicPartitionOffset> partitions)
     {
         var locations = new Dictionary<string, Address>();
         foreach (var assigned in partitions)
@@ -95,7 +94,7 @@ internal sealed class PartitionRegistry : IKafkaOffsetStore, IKafkaPartitionList
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
-    public void OnPartitionsRevoked(IReadOnlyList<KafkaTopicPartition> partitions, bool lost)
+    public void OnPartitionsRevoked(IReadOnlyList<TopicPartition> partitions, bool lost)
     {
         foreach (var partition in partitions)
         {

@@ -145,14 +145,14 @@ internal sealed class PostgresFraudStore : IMigratingStore
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyDictionary<TopicPartition, long>> GetOffsetsAsync(
-        string consumerGroup, IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<StoredPartition, long>> GetOffsetsAsync(
+        string consumerGroup, IReadOnlyCollection<StoredPartition> partitions, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
         ArgumentNullException.ThrowIfNull(partitions);
         var topics = partitions.Select(p => p.Topic).ToArray();
         var numbers = partitions.Select(p => p.Partition).ToArray();
-        return _retry.ExecuteAsync<IReadOnlyDictionary<TopicPartition, long>>("read offsets", async (_, ct) =>
+        return _retry.ExecuteAsync<IReadOnlyDictionary<StoredPartition, long>>("read offsets", async (_, ct) =>
         {
             await using var command = _dataSource.CreateCommand("""
                 SELECT o.topic, o.kafka_partition, o.next_offset
@@ -161,11 +161,11 @@ internal sealed class PostgresFraudStore : IMigratingStore
                 WHERE o.consumer_group = $1
                 """);
             Add(command.Parameters, consumerGroup, topics, numbers);
-            var offsets = new Dictionary<TopicPartition, long>();
+            var offsets = new Dictionary<StoredPartition, long>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                offsets[new TopicPartition(reader.GetString(0), reader.GetInt32(1))] = reader.GetInt64(2);
+                offsets[new StoredPartition(reader.GetString(0), reader.GetInt32(1))] = reader.GetInt64(2);
             }
 
             return offsets;
@@ -338,14 +338,14 @@ internal sealed class PostgresFraudStore : IMigratingStore
         return totals[0];
     }
 
-    public Task<IReadOnlyList<DeadLetter>> GetRecentDeadLettersAsync(int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DeadLetterRecord>> GetRecentDeadLettersAsync(int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         return QueryAsync("read dead letters", """
             SELECT topic, kafka_partition, kafka_offset, payload, reason_code, detail, received_at FROM dead_letters
             ORDER BY received_at DESC, topic, kafka_partition, kafka_offset DESC LIMIT $1
             """, [new NpgsqlParameter { Value = limit }],
-            r => new DeadLetter(r.GetString(0), r.GetInt32(1), r.GetInt64(2), r.GetFieldValue<byte[]>(3), r.GetString(4), r.GetString(5), Time(r, 6)),
+            r => new DeadLetterRecord(r.GetString(0), r.GetInt32(1), r.GetInt64(2), r.GetFieldValue<byte[]>(3), r.GetString(4), r.GetString(5), Time(r, 6)),
             cancellationToken);
     }
 
@@ -409,12 +409,12 @@ internal sealed class PostgresFraudStore : IMigratingStore
             WHERE o.consumer_group = $1
             """, connection);
         Add(select.Parameters, plan.ConsumerGroup, missed.Select(o => o.Partition.Topic).ToArray(), missed.Select(o => o.Partition.Partition).ToArray());
-        var stored = new Dictionary<TopicPartition, (long Offset, Guid Batch)>();
+        var stored = new Dictionary<StoredPartition, (long Offset, Guid Batch)>();
         await using (var reader = await select.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
-                stored[new TopicPartition(reader.GetString(0), reader.GetInt32(1))] = (reader.GetInt64(2), reader.GetGuid(3));
+                stored[new StoredPartition(reader.GetString(0), reader.GetInt32(1))] = (reader.GetInt64(2), reader.GetGuid(3));
             }
         }
 
@@ -516,7 +516,7 @@ internal sealed class PostgresFraudStore : IMigratingStore
     }
 
     /// <summary>Inserts the dead letters not stored yet; returns the receive times of those it inserted.</summary>
-    private static async Task<List<DateTimeOffset>> InsertDeadLettersAsync(NpgsqlConnection connection, DeadLetter[] letters, CancellationToken ct)
+    private static async Task<List<DateTimeOffset>> InsertDeadLettersAsync(NpgsqlConnection connection, DeadLetterRecord[] letters, CancellationToken ct)
     {
         var inserted = new List<DateTimeOffset>();
         if (letters.Length == 0)

@@ -54,7 +54,7 @@ internal sealed class SqliteFraudStore : IMigratingStore
             p[i + 24].Value = BatchPlan.UnixMicros(row.ProcessedAt);
         });
 
-    private static readonly SqliteMultiRowInsert<DeadLetter> InsertDeadLetters = new(
+    private static readonly SqliteMultiRowInsert<DeadLetterRecord> InsertDeadLetters = new(
         "INSERT INTO dead_letters (topic, kafka_partition, kafka_offset, payload, reason_code, detail, received_at)", 7,
         "ON CONFLICT DO NOTHING RETURNING received_at", RowsPerStatement, static (letter, p, i) =>
         {
@@ -201,22 +201,22 @@ internal sealed class SqliteFraudStore : IMigratingStore
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyDictionary<TopicPartition, long>> GetOffsetsAsync(
-        string consumerGroup, IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<StoredPartition, long>> GetOffsetsAsync(
+        string consumerGroup, IReadOnlyCollection<StoredPartition> partitions, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
         ArgumentNullException.ThrowIfNull(partitions);
         var wanted = partitions.ToHashSet();
-        return _retry.ExecuteAsync<IReadOnlyDictionary<TopicPartition, long>>("read offsets", async (_, ct) =>
+        return _retry.ExecuteAsync<IReadOnlyDictionary<StoredPartition, long>>("read offsets", async (_, ct) =>
         {
             await using var connection = await OpenAsync(ct);
             await using var command = Command(connection, null,
                 "SELECT topic, kafka_partition, next_offset FROM kafka_offsets WHERE consumer_group = $g", ("$g", consumerGroup));
-            var offsets = new Dictionary<TopicPartition, long>();
+            var offsets = new Dictionary<StoredPartition, long>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var partition = new TopicPartition(reader.GetString(0), reader.GetInt32(1));
+                var partition = new StoredPartition(reader.GetString(0), reader.GetInt32(1));
                 if (wanted.Contains(partition))
                 {
                     offsets[partition] = reader.GetInt64(2);
@@ -380,14 +380,14 @@ internal sealed class SqliteFraudStore : IMigratingStore
         return totals[0];
     }
 
-    public Task<IReadOnlyList<DeadLetter>> GetRecentDeadLettersAsync(int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DeadLetterRecord>> GetRecentDeadLettersAsync(int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         return QueryAsync("read dead letters", """
             SELECT topic, kafka_partition, kafka_offset, payload, reason_code, detail, received_at FROM dead_letters
             ORDER BY received_at DESC, topic, kafka_partition, kafka_offset DESC LIMIT $n
             """, [("$n", limit)],
-            r => new DeadLetter(r.GetString(0), r.GetInt32(1), r.GetInt64(2), (byte[])r.GetValue(3), r.GetString(4), r.GetString(5), Time(r, 6)),
+            r => new DeadLetterRecord(r.GetString(0), r.GetInt32(1), r.GetInt64(2), (byte[])r.GetValue(3), r.GetString(4), r.GetString(5), Time(r, 6)),
             cancellationToken);
     }
 
