@@ -36,7 +36,7 @@ public static class LiveTopics
 
 /// <summary>
 /// The scoring cluster's Akka.Hosting wiring, one extension per area. They take their collaborators from the service
-/// provider: <see cref="IFraudStore"/>, <see cref="RuleSetSource"/>, <see cref="PartitionProgress"/>,
+/// provider: <see cref="IPipelineStore"/>, <see cref="RuleSetSource"/>, <see cref="PartitionProgress"/>,
 /// <see cref="FraudSettings"/>, <see cref="KafkaSettings"/>, <see cref="PipelineStats"/> and <see cref="TimeProvider"/>.
 /// </summary>
 public static class FraudClusterHosting
@@ -80,7 +80,7 @@ public static class FraudClusterHosting
                 return;
             }
 
-            var store = resolver.GetService<IFraudStore>();
+            var store = resolver.GetService<IPipelineStore>();
             var rules = resolver.GetService<RuleSetSource>();
             var progress = resolver.GetService<PartitionProgress>();
             var settings = resolver.GetService<FraudSettings>();
@@ -108,7 +108,7 @@ public static class FraudClusterHosting
             var supervisor = system.ActorOf(PipelineSupervisor.Props(
                 resolver.GetService<FraudSettings>(),
                 kafka,
-                resolver.GetService<IFraudStore>(),
+                resolver.GetService<IPipelineStore>(),
                 registry.Get<AccountRegion>(),
                 resolver.GetService<PartitionProgress>(),
                 producer,

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace AkkaFraud.Storage;
 
-/// <summary>The outcome of <see cref="IFraudStore.WriteBatchAsync"/>: <see cref="BatchCommitted"/> or <see cref="BatchFenced"/>.</summary>
+/// <summary>The outcome of <see cref="IPipelineStore.WriteBatchAsync"/>: <see cref="BatchCommitted"/> or <see cref="BatchFenced"/>.</summary>
 public abstract record BatchResult
 {
     private protected BatchResult()

@@ -29,7 +29,7 @@ public sealed record AccountCheckpoint(string AccountId, int KafkaPartition, lon
 public sealed record OffsetCommit(StoredPartition Partition, long? ExpectedOffset, long NextOffset);
 
 /// <summary>
-/// What one <see cref="IFraudStore.WriteBatchAsync"/> writes atomically. Transactions whose id is already stored, or
+/// What one <see cref="IPipelineStore.WriteBatchAsync"/> writes atomically. Transactions whose id is already stored, or
 /// that repeat an id earlier in the same batch, are skipped (counted in <see cref="BatchCommitted.DuplicatesSkipped"/>):
 /// a producer's re-send is not an error. When several checkpoints name the same account, the last one wins.
 /// </summary>

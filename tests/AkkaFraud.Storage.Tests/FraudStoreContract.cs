@@ -334,7 +334,7 @@ public abstract class FraudStoreContract
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.GetAlertsAsync(new AlertQuery { Limit = 0 }));
     }
 
-    private static async Task<List<ScoredTransaction>> AllPagesAsync(IFraudStore store, AlertQuery query)
+    private static async Task<List<ScoredTransaction>> AllPagesAsync(IWarehouseQueries store, AlertQuery query)
     {
         var all = new List<ScoredTransaction>();
         for (var page = await store.GetAlertsAsync(query); ; page = await store.GetAlertsAsync(query with { After = page.Next }))

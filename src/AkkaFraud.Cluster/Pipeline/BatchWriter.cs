@@ -23,7 +23,7 @@ public sealed class PartitionFencedException(string message) : Exception(message
 /// than losing them. DistributedPubSub gets alerts after the commit; it feeds live screens only.
 /// </summary>
 internal sealed class BatchWriter(
-    IFraudStore store,
+    IPipelineStore store,
     PartitionRegistry registry,
     PartitionProgress progress,
     IProducer<byte[]?, byte[]?> producer,

@@ -19,7 +19,7 @@ namespace AkkaFraud.Cluster.Pipeline;
 /// </summary>
 internal sealed class PartitionRegistry : IKafkaOffsetStore, IKafkaPartitionListener
 {
-    private readonly IFraudStore _store;
+    private readonly IPipelineStore _store;
     private readonly string _consumerGroup;
     private readonly IExternalShardAllocationClient _shardLocations;
     private readonly Address _selfAddress;
@@ -37,7 +37,7 @@ internal sealed class PartitionRegistry : IKafkaOffsetStore, IKafkaPartitionList
         public long? StoredOffset { get; set; } = storedOffset;
     }
 
-    public PartitionRegistry(IFraudStore store, string consumerGroup, ActorSystem system, ILoggingAdapter log)
+    public PartitionRegistry(IPipelineStore store, string consumerGroup, ActorSystem system, ILoggingAdapter log)
     {
         _store = store;
         _consumerGroup = consumerGroup;

@@ -11,7 +11,7 @@ namespace AkkaFraud.Node.Live;
 /// reads Kafka with a consumer of its own that never joins the group, and the stored offsets from the warehouse, so
 /// it is cluster-wide and never touches the pipeline.
 /// </summary>
-internal sealed class ConsumerLagProbe(KafkaSettings kafka, FraudSettings fraud, IFraudStore store, MetricsAggregator metrics, ILogger<ConsumerLagProbe> log)
+internal sealed class ConsumerLagProbe(KafkaSettings kafka, FraudSettings fraud, IPipelineStore store, MetricsAggregator metrics, ILogger<ConsumerLagProbe> log)
     : BackgroundService
 {
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(2);
