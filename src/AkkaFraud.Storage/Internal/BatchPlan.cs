@@ -8,7 +8,7 @@ namespace AkkaFraud.Storage.Internal;
 /// <summary>
 /// A validated batch in the order both stores write it: offsets sorted by partition (so concurrent writers lock rows in
 /// one order and cannot deadlock), transactions and dead letters without in-batch repeats, one checkpoint per account.
-/// Built once per <see cref="IFraudStore.WriteBatchAsync"/>; every retry reuses it.
+/// Built once per <see cref="IPipelineStore.WriteBatchAsync"/>; every retry reuses it.
 /// </summary>
 internal sealed class BatchPlan
 {
