@@ -156,21 +156,19 @@ internal static class Schema
     public static string Render(string sql, SchemaTypes types)
     {
         ArgumentNullException.ThrowIfNull(types);
-        var rendered = sql
-            .Replace("{text}", types.Text, StringComparison.Ordinal)
-            .Replace("{integer}", types.Integer, StringComparison.Ordinal)
-            .Replace("{bigint}", types.Bigint, StringComparison.Ordinal)
-            .Replace("{double}", types.Double, StringComparison.Ordinal)
-            .Replace("{boolean}", types.Boolean, StringComparison.Ordinal)
-            .Replace("{time}", types.Time, StringComparison.Ordinal)
-            .Replace("{amount sum}", types.AmountSum, StringComparison.Ordinal)
-            .Replace("{amount}", types.Amount, StringComparison.Ordinal)
-            .Replace("{json}", types.Json, StringComparison.Ordinal)
-            .Replace("{bytes}", types.Bytes, StringComparison.Ordinal)
-            .Replace("{uuid}", types.Uuid, StringComparison.Ordinal)
-            .Replace("{default now}", types.DefaultNow, StringComparison.Ordinal)
-            .Replace("{flagged}", types.Flagged, StringComparison.Ordinal)
-            .Replace("{alert indexes}", types.AlertIndexes, StringComparison.Ordinal);
+        (string Placeholder, string Type)[] words =
+        [
+            ("{text}", types.Text), ("{integer}", types.Integer), ("{bigint}", types.Bigint), ("{double}", types.Double),
+            ("{boolean}", types.Boolean), ("{time}", types.Time), ("{amount sum}", types.AmountSum), ("{amount}", types.Amount),
+            ("{json}", types.Json), ("{bytes}", types.Bytes), ("{uuid}", types.Uuid), ("{default now}", types.DefaultNow),
+            ("{flagged}", types.Flagged), ("{alert indexes}", types.AlertIndexes),
+        ];
+        var rendered = sql;
+        foreach (var (placeholder, type) in words)
+        {
+            rendered = rendered.Replace(placeholder, type, StringComparison.Ordinal);
+        }
+
         return rendered.Contains('{', StringComparison.Ordinal)
             ? throw new InvalidOperationException($"the schema names a type no dialect spells: {rendered[rendered.IndexOf('{', StringComparison.Ordinal)..].Split('}')[0]}}}")
             : rendered;
