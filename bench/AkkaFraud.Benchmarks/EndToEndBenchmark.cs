@@ -161,14 +161,14 @@ internal static class EndToEndBenchmark
         return rows / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<IHost> StartNodeAsync(IFraudStore store, KafkaSettings kafka)
+    private static async Task<IHost> StartNodeAsync(IPipelineStore store, KafkaSettings kafka)
     {
         var port = BenchSupport.FreePort();
         var host = new HostBuilder()
             .ConfigureLogging(logging => logging.ClearProviders())
             .ConfigureServices(services =>
             {
-                services.AddSingleton(store);
+                services.AddSingleton<IPipelineStore>(store);
                 services.AddFraudScoringServices(new FraudSettings { Partitions = Partitions }, kafka, RuleSet.Default);
                 services.AddAkka("akkafraud", (builder, _) => builder
                     .ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel)
@@ -179,7 +179,7 @@ internal static class EndToEndBenchmark
         return host;
     }
 
-    private static async Task<long> WaitForCommittedAsync(IFraudStore store, long expected, string label)
+    private static async Task<long> WaitForCommittedAsync(IWarehouseQueries store, long expected, string label)
     {
         var watch = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;

@@ -9,7 +9,7 @@ using NpgsqlTypes;
 namespace AkkaFraud.Benchmarks;
 
 /// <summary>
-/// Write throughput of <see cref="IFraudStore.WriteBatchAsync"/> on PostgreSQL against the floor of what the database
+/// Write throughput of <see cref="IPipelineStore.WriteBatchAsync"/> on PostgreSQL against the floor of what the database
 /// can take: raw Npgsql binary COPY of the same rows (same 25 columns, same values) into an unlogged table without
 /// indexes or constraints. Batches alternate between the two, so noise on the shared box hits both alike.
 /// The store's batches carry what the pipeline's do: offsets of 8 partitions (compare-and-set), the duplicate look-up,
@@ -18,7 +18,7 @@ namespace AkkaFraud.Benchmarks;
 internal static class StorageWriteBenchmark
 {
     public const string Name = "storage-write";
-    public const string Description = "IFraudStore.WriteBatchAsync vs raw binary COPY on PostgreSQL (--rows N --batch B --ids random|ordered; needs AKKAFRAUD_BENCH_POSTGRES)";
+    public const string Description = "IPipelineStore.WriteBatchAsync vs raw binary COPY on PostgreSQL (--rows N --batch B --ids random|ordered; needs AKKAFRAUD_BENCH_POSTGRES)";
     public const string ServerVariable = "AKKAFRAUD_BENCH_POSTGRES";
 
     private const double TargetRatio = 0.7;
@@ -116,7 +116,7 @@ internal static class StorageWriteBenchmark
             var ratio = storeRate / rawRate;
             Console.WriteLine();
             Console.WriteLine($"raw binary COPY (unlogged, no indexes): {rawRate,10:N0} rows/s");
-            Console.WriteLine($"IFraudStore.WriteBatchAsync:            {storeRate,10:N0} rows/s");
+            Console.WriteLine($"IPipelineStore.WriteBatchAsync:            {storeRate,10:N0} rows/s");
             Console.WriteLine($"ratio: {ratio:F2} (target >= {TargetRatio:F1}), store rate target >= {TargetRate:N0} rows/s: " +
                               (ratio >= TargetRatio && storeRate >= TargetRate ? "met" : "NOT met"));
             Console.WriteLine($"command: {ServerVariable}=... {Command($"--rows {rowCount} --batch {batchSize} --ids {(orderedIds ? "ordered" : "random")}")}");
@@ -192,7 +192,7 @@ internal static class StorageWriteBenchmark
         foreach (var group in rows.GroupBy(r => r.KafkaPartition))
         {
             var next = group.Max(r => r.KafkaOffset) + 1;
-            offsets.Add(new OffsetCommit(new TopicPartition("transactions", group.Key), expected[group.Key], next));
+            offsets.Add(new OffsetCommit(new StoredPartition("transactions", group.Key), expected[group.Key], next));
             expected[group.Key] = next;
         }
 

@@ -11,7 +11,7 @@ public static class ClusterMemberHosting
     /// <summary>
     /// Remoting, clustering (keep-majority split-brain resolver), our serializer, and the account shards: hosted with
     /// the pipeline on scorer nodes, reached through a proxy on the others. The services the wiring needs come from
-    /// <see cref="FraudClusterHosting.AddFraudScoringServices"/> and an <see cref="Storage.IFraudStore"/> singleton.
+    /// <see cref="FraudClusterHosting.AddFraudScoringServices"/> and an <see cref="Storage.IPipelineStore"/> singleton.
     /// </summary>
     public static AkkaConfigurationBuilder WithClusterMember(this AkkaConfigurationBuilder builder, ClusterMemberOptions options)
     {

@@ -15,7 +15,7 @@ namespace AkkaFraud.Cluster;
 
 /// <summary>
 /// The scoring cluster's Akka.Hosting wiring, one extension per area. They take their collaborators from the service
-/// provider: <see cref="IFraudStore"/>, <see cref="RuleSetSource"/>, <see cref="PartitionProgress"/>,
+/// provider: <see cref="IPipelineStore"/>, <see cref="RuleSetSource"/>, <see cref="PartitionProgress"/>,
 /// <see cref="FraudSettings"/>, <see cref="KafkaSettings"/>, <see cref="PipelineStats"/> and <see cref="TimeProvider"/>.
 /// </summary>
 public static class FraudClusterHosting
@@ -59,7 +59,7 @@ public static class FraudClusterHosting
                 return;
             }
 
-            var store = resolver.GetService<IFraudStore>();
+            var store = resolver.GetService<IPipelineStore>();
             var rules = resolver.GetService<RuleSetSource>();
             var progress = resolver.GetService<PartitionProgress>();
             var accountSettings = resolver.GetService<FraudSettings>().ToAccountSettings();
@@ -86,7 +86,7 @@ public static class FraudClusterHosting
             var supervisor = system.ActorOf(PipelineSupervisor.Props(
                 resolver.GetService<FraudSettings>(),
                 kafka,
-                resolver.GetService<IFraudStore>(),
+                resolver.GetService<IPipelineStore>(),
                 registry.Get<AccountRegion>(),
                 resolver.GetService<PartitionProgress>(),
                 producer,

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace AkkaFraud.Storage;
 
-/// <summary>The outcome of <see cref="IFraudStore.WriteBatchAsync"/>: <see cref="BatchCommitted"/> or <see cref="BatchFenced"/>.</summary>
+/// <summary>The outcome of <see cref="IPipelineStore.WriteBatchAsync"/>: <see cref="BatchCommitted"/> or <see cref="BatchFenced"/>.</summary>
 public abstract record BatchResult
 {
     private protected BatchResult()
@@ -30,4 +30,4 @@ public sealed record BatchFenced(ImmutableArray<OffsetConflict> Conflicts) : Bat
 }
 
 /// <summary>A partition whose stored offset (<see cref="Actual"/>, null when none) differed from <see cref="Expected"/>.</summary>
-public sealed record OffsetConflict(TopicPartition Partition, long? Expected, long? Actual);
+public sealed record OffsetConflict(StoredPartition Partition, long? Expected, long? Actual);

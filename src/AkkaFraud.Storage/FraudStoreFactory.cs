@@ -1,3 +1,4 @@
+using AkkaFraud.Storage.Internal;
 using AkkaFraud.Storage.Postgres;
 using AkkaFraud.Storage.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -18,12 +19,13 @@ public static class FraudStoreFactory
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         loggerFactory ??= NullLoggerFactory.Instance;
-        IMigratingStore store = settings.Provider switch
+        SqlDialect dialect = settings.Provider switch
         {
-            StoreProvider.PostgreSql => new PostgresFraudStore(settings, loggerFactory.CreateLogger<PostgresFraudStore>()),
-            StoreProvider.Sqlite => new SqliteFraudStore(settings, loggerFactory.CreateLogger<SqliteFraudStore>()),
+            StoreProvider.PostgreSql => new PostgresDialect(settings),
+            StoreProvider.Sqlite => new SqliteDialect(settings),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Provider, "unknown provider"),
         };
+        var store = new SqlFraudStore(dialect, settings.Retry, loggerFactory.CreateLogger<SqlFraudStore>());
         try
         {
             await store.MigrateAsync(cancellationToken);
@@ -37,8 +39,3 @@ public static class FraudStoreFactory
     }
 }
 
-/// <summary>A store whose schema the factory brings up to date.</summary>
-internal interface IMigratingStore : IFraudStore
-{
-    Task MigrateAsync(CancellationToken cancellationToken);
-}

@@ -2,12 +2,6 @@ using AkkaFraud.Domain;
 
 namespace AkkaFraud.Storage;
 
-/// <summary>A Kafka topic partition.</summary>
-public readonly record struct TopicPartition(string Topic, int Partition)
-{
-    public override string ToString() => $"{Topic}[{Partition}]";
-}
-
 /// <summary>
 /// A valid transaction with its verdict, where it was read from (partition and offset of the <c>transactions</c>
 /// topic), when it was read (<see cref="IngestedAt"/>) and when it was scored (<see cref="ProcessedAt"/>). What a batch
@@ -22,28 +16,6 @@ public sealed record ScoredTransaction(
     DateTimeOffset ProcessedAt);
 
 /// <summary>
-/// A record that is not a valid transaction, kept byte for byte. Its identity is its Kafka coordinates: the same record
-/// written twice (a retried batch, a replay after a crash) is stored once.
-/// </summary>
-public sealed record DeadLetter(
-    string Topic,
-    int KafkaPartition,
-    long KafkaOffset,
-    ReadOnlyMemory<byte> Payload,
-    string ReasonCode,
-    string Detail,
-    DateTimeOffset ReceivedAt)
-{
-    /// <summary>A dead letter for a record the parser rejected.</summary>
-    public static DeadLetter From(
-        Rejection rejection, string topic, int partition, long offset, ReadOnlyMemory<byte> payload, DateTimeOffset receivedAt)
-    {
-        ArgumentNullException.ThrowIfNull(rejection);
-        return new(topic, partition, offset, payload, rejection.ReasonCode, rejection.Detail, receivedAt);
-    }
-}
-
-/// <summary>
 /// An account's engine state (<see cref="AccountState.ToBytes"/>) as of <see cref="AsOfOffset"/>: the offset, in
 /// <see cref="KafkaPartition"/> of the <c>transactions</c> topic, of the newest record the state includes. Recovery
 /// loads the state and replays the account's records after that offset.
@@ -54,10 +26,10 @@ public sealed record AccountCheckpoint(string AccountId, int KafkaPartition, lon
 /// Moves a partition's stored offset from <see cref="ExpectedOffset"/> (null: no offset stored yet) to
 /// <see cref="NextOffset"/> (the next record to read), only if the stored value is still the expected one.
 /// </summary>
-public sealed record OffsetCommit(TopicPartition Partition, long? ExpectedOffset, long NextOffset);
+public sealed record OffsetCommit(StoredPartition Partition, long? ExpectedOffset, long NextOffset);
 
 /// <summary>
-/// What one <see cref="IFraudStore.WriteBatchAsync"/> writes atomically. Transactions whose id is already stored, or
+/// What one <see cref="IPipelineStore.WriteBatchAsync"/> writes atomically. Transactions whose id is already stored, or
 /// that repeat an id earlier in the same batch, are skipped (counted in <see cref="BatchCommitted.DuplicatesSkipped"/>):
 /// a producer's re-send is not an error. When several checkpoints name the same account, the last one wins.
 /// </summary>
@@ -67,7 +39,7 @@ public sealed record StoreBatch
     public required string ConsumerGroup { get; init; }
 
     public IReadOnlyList<ScoredTransaction> Transactions { get; init; } = [];
-    public IReadOnlyList<DeadLetter> DeadLetters { get; init; } = [];
+    public IReadOnlyList<DeadLetterRecord> DeadLetters { get; init; } = [];
     public IReadOnlyList<AccountCheckpoint> Checkpoints { get; init; } = [];
 
     /// <summary>

@@ -85,7 +85,7 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
             ConsumerGroup = "g",
             Transactions = [.. Enumerable.Range(0, 7).Select(i => new ScoredTransaction(transactions[i], replies[i].Verdict, 3, 100 + i, T0, T0))],
             Checkpoints = [new AccountCheckpoint("a-1", 3, 102, replies[2].Checkpoint!)],
-            Offsets = [new OffsetCommit(new TopicPartition("transactions", 3), null, 107)],
+            Offsets = [new OffsetCommit(new StoredPartition("transactions", 3), null, 107)],
         });
         Sys.Stop(first);
 
@@ -126,7 +126,7 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
         {
             ConsumerGroup = "g",
             Checkpoints = [new AccountCheckpoint("a-1", 3, 100, committed.Checkpoint)],
-            Offsets = [new OffsetCommit(new TopicPartition("transactions", 3), null, 101)],
+            Offsets = [new OffsetCommit(new StoredPartition("transactions", 3), null, 101)],
         });
 
         // Scored in epoch 1 but never committed: a restart from the stored offset (epoch 2) must not see it.

@@ -154,7 +154,7 @@ public sealed class Pipeline_when_records_are_lost_to_retention(PostgresDatabase
 
         // While no node runs, partition 0 receives 50 more records and retention deletes them before anyone read them.
         await using var warehouse = await FraudStoreFactory.CreateAsync(harness.StoreSettings, cancellationToken: TestContext.Current.CancellationToken);
-        var stored = (await warehouse.GetOffsetsAsync(harness.KafkaSettings.GroupId, [new TopicPartition(harness.KafkaSettings.TransactionsTopic, 0)]))
+        var stored = (await warehouse.GetOffsetsAsync(harness.KafkaSettings.GroupId, [new StoredPartition(harness.KafkaSettings.TransactionsTopic, 0)]))
             .Single().Value;
         await Oracle.ProduceToPartitionAsync(harness.Kafka.BootstrapServers, harness.KafkaSettings.TransactionsTopic, 0, count: 50);
         harness.Kafka.DeleteRecords(harness.KafkaSettings.TransactionsTopic, 0, stored + 50);
@@ -165,7 +165,7 @@ public sealed class Pipeline_when_records_are_lost_to_retention(PostgresDatabase
 
         var gap = Assert.Single(await warehouse.GetGapsAsync(TestContext.Current.CancellationToken));
         Assert.Equal((0, stored, stored + 50), (gap.Partition, gap.FirstMissingOffset, gap.NextAvailableOffset));
-        var offsets = await warehouse.GetOffsetsAsync(harness.KafkaSettings.GroupId, [new TopicPartition(harness.KafkaSettings.TransactionsTopic, 0)]);
+        var offsets = await warehouse.GetOffsetsAsync(harness.KafkaSettings.GroupId, [new StoredPartition(harness.KafkaSettings.TransactionsTopic, 0)]);
         Assert.Equal(stored + 60, offsets.Single().Value);
     }
 }

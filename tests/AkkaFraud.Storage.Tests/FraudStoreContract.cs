@@ -123,9 +123,9 @@ public abstract class FraudStoreContract
         await store.WriteBatchAsync(Batch([], new OffsetCommit(P(0), null, 10), new OffsetCommit(P(1), null, 20)));
         await store.WriteBatchAsync(Batch([], new OffsetCommit(P(0), 10, 15)));
 
-        var offsets = await store.GetOffsetsAsync(Group, [P(0), P(1), P(2), new TopicPartition("other", 0)]);
+        var offsets = await store.GetOffsetsAsync(Group, [P(0), P(1), P(2), new StoredPartition("other", 0)]);
 
-        Assert.Equal(new Dictionary<TopicPartition, long> { [P(0)] = 15, [P(1)] = 20 }, offsets);
+        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 15, [P(1)] = 20 }, offsets);
         Assert.Empty(await store.GetOffsetsAsync("another-group", [P(0), P(1)]));
     }
 
@@ -149,7 +149,7 @@ public abstract class FraudStoreContract
         Assert.Contains("transactions[0]", fenced.ToString(), StringComparison.Ordinal);
         Assert.Null(await store.GetTransactionAsync("t-zombie"));
         Assert.Null(await store.GetTransactionAsync("t-zombie-2"));
-        Assert.Equal(new Dictionary<TopicPartition, long> { [P(0)] = 10 }, await store.GetOffsetsAsync(Group, [P(0), P(1)]));
+        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 10 }, await store.GetOffsetsAsync(Group, [P(0), P(1)]));
         Assert.Empty(await store.GetCheckpointsAsync(["acct-1"]));
         Assert.Empty(await store.GetRecentDeadLettersAsync(10));
         Assert.Equal(totals, await store.GetTotalsAsync());
@@ -196,7 +196,7 @@ public abstract class FraudStoreContract
             expected = next;
         }
 
-        Assert.Equal(new Dictionary<TopicPartition, long> { [P(0)] = 40 }, await first.GetOffsetsAsync(Group, [P(0)]));
+        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 40 }, await first.GetOffsetsAsync(Group, [P(0)]));
         Assert.Equal(40, (await second.GetTotalsAsync()).Transactions);
     }
 
@@ -334,7 +334,7 @@ public abstract class FraudStoreContract
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.GetAlertsAsync(new AlertQuery { Limit = 0 }));
     }
 
-    private static async Task<List<ScoredTransaction>> AllPagesAsync(IFraudStore store, AlertQuery query)
+    private static async Task<List<ScoredTransaction>> AllPagesAsync(IWarehouseQueries store, AlertQuery query)
     {
         var all = new List<ScoredTransaction>();
         for (var page = await store.GetAlertsAsync(query); ; page = await store.GetAlertsAsync(query with { After = page.Next }))

@@ -14,7 +14,7 @@ internal static class TestData
     public static readonly Reason Velocity = new("velocity-1m", RuleKind.Velocity, 7, 5, 40, "7 transactions in 60 s > limit 5");
     public static readonly Reason Large = new("large-amount", RuleKind.Threshold, 9500.25m, 9000, 60, "amount 9500.25 > limit 9000");
 
-    public static TopicPartition P(int partition) => new(Topic, partition);
+    public static StoredPartition P(int partition) => new(Topic, partition);
 
     public static ScoredTransaction Scored(
         string id,
@@ -72,6 +72,6 @@ internal static class TestData
     public static StoreBatch Batch(IEnumerable<ScoredTransaction> rows, params OffsetCommit[] offsets) =>
         new() { ConsumerGroup = Group, Transactions = [.. rows], Offsets = offsets };
 
-    public static DeadLetter Letter(long offset, byte[]? payload = null, string detail = "expected a JSON object", int partition = 0) =>
+    public static DeadLetterRecord Letter(long offset, byte[]? payload = null, string detail = "expected a JSON object", int partition = 0) =>
         new(Topic, partition, offset, payload ?? "not json"u8.ToArray(), "malformed_json", detail, T0.AddSeconds(offset));
 }

@@ -15,7 +15,7 @@ internal sealed class CheckpointLoader : ReceiveActor
 {
     private const int MaxBatch = 1000;
 
-    private readonly IFraudStore _store;
+    private readonly IPipelineStore _store;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, List<IActorRef>> _waiting = new(StringComparer.Ordinal);
     private bool _querying;
@@ -23,7 +23,7 @@ internal sealed class CheckpointLoader : ReceiveActor
     private sealed record QueryDone(IReadOnlyDictionary<string, List<IActorRef>> Requests, IReadOnlyDictionary<string, CheckpointLoaded>? Found, string? Error)
         : INoSerializationVerificationNeeded;
 
-    public CheckpointLoader(IFraudStore store)
+    public CheckpointLoader(IPipelineStore store)
     {
         _store = store;
         Receive<LoadCheckpoint>(request =>
@@ -53,7 +53,7 @@ internal sealed class CheckpointLoader : ReceiveActor
         });
     }
 
-    public static Props Props(IFraudStore store) => Akka.Actor.Props.Create(() => new CheckpointLoader(store));
+    public static Props Props(IPipelineStore store) => Akka.Actor.Props.Create(() => new CheckpointLoader(store));
 
     private void QueryIfIdle()
     {
@@ -78,7 +78,7 @@ internal sealed class CheckpointLoader : ReceiveActor
             });
     }
 
-    private static async Task<IReadOnlyDictionary<string, CheckpointLoaded>> LoadAsync(IFraudStore store, IReadOnlyList<string> accountIds)
+    private static async Task<IReadOnlyDictionary<string, CheckpointLoaded>> LoadAsync(IPipelineStore store, IReadOnlyList<string> accountIds)
     {
         var checkpoints = await store.GetCheckpointsAsync(accountIds);
         var after = accountIds.ToDictionary(id => id, id => checkpoints.TryGetValue(id, out var c) ? c.AsOfOffset : -1L, StringComparer.Ordinal);

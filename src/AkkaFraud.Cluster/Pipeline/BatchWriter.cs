@@ -7,8 +7,6 @@ using AkkaFraud.Domain;
 using AkkaFraud.Storage;
 using AkkaFraud.Streams.Kafka;
 using Confluent.Kafka;
-using DeadLetter = AkkaFraud.Storage.DeadLetter;
-using StoreTopicPartition = AkkaFraud.Storage.TopicPartition;
 
 namespace AkkaFraud.Cluster.Pipeline;
 
@@ -19,7 +17,7 @@ namespace AkkaFraud.Cluster.Pipeline;
 /// drop the copy by id) rather than losing them. What follows a commit is <see cref="CommitMarker"/>'s, the next stage.
 /// </summary>
 internal sealed class BatchWriter(
-    IFraudStore store,
+    IPipelineStore store,
     PartitionProgress progress,
     IProducer<byte[]?, byte[]?> producer,
     KafkaSettings kafka,
@@ -36,7 +34,7 @@ internal sealed class BatchWriter(
     {
         var runs = progress.Owned();
         var transactions = new List<ScoredTransaction>(batch.Count);
-        var deadLetters = new List<DeadLetter>();
+        var deadLetters = new List<DeadLetterRecord>();
         var checkpoints = new Dictionary<string, AccountCheckpoint>(StringComparer.Ordinal);
         var lastRecord = new Dictionary<int, KafkaRecord>();
         var alerts = new List<FraudAlert>();
@@ -69,7 +67,7 @@ internal sealed class BatchWriter(
             }
             else
             {
-                deadLetters.Add(DeadLetter.From(ingested.Parsed.Rejection!, record.Topic, record.Partition, record.Offset, record.Value ?? [], ingested.IngestedAt));
+                deadLetters.Add(DeadLetterRecord.From(ingested.Parsed.Rejection!, record.Topic, record.Partition, record.Offset, record.Value ?? [], ingested.IngestedAt));
             }
         }
 
@@ -103,7 +101,7 @@ internal sealed class BatchWriter(
                 throw new PartitionFencedException($"Partition {partition} started a new run while a batch of its previous run was in flight; restarting from the store.");
             }
 
-            offsets.Add(new OffsetCommit(new StoreTopicPartition(last.Topic, partition), expected, last.NextOffset));
+            offsets.Add(new OffsetCommit(new StoredPartition(last.Topic, partition), expected, last.NextOffset));
         }
 
         var result = await store.WriteBatchAsync(new StoreBatch
@@ -126,7 +124,7 @@ internal sealed class BatchWriter(
         return new CommittedBatch(prepared, Stopwatch.GetElapsedTime(started));
     }
 
-    private async Task PublishToKafkaAsync(List<FraudAlert> alerts, List<DeadLetter> deadLetters)
+    private async Task PublishToKafkaAsync(List<FraudAlert> alerts, List<DeadLetterRecord> deadLetters)
     {
         if (alerts.Count == 0 && deadLetters.Count == 0)
         {

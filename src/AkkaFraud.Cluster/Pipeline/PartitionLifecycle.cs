@@ -2,7 +2,7 @@ using Akka.Event;
 using AkkaFraud.Cluster.Accounts;
 using AkkaFraud.Storage;
 using AkkaFraud.Streams.Kafka;
-using KafkaTopicPartition = Confluent.Kafka.TopicPartition;
+using Confluent.Kafka;
 
 namespace AkkaFraud.Cluster.Pipeline;
 
@@ -14,12 +14,12 @@ namespace AkkaFraud.Cluster.Pipeline;
 internal sealed class PartitionLifecycle(
     PartitionProgress progress,
     ShardsFollowPartitions shards,
-    IFraudStore store,
+    IPipelineStore store,
     PipelineStats stats,
     TimeProvider clock,
     ILoggingAdapter log) : IKafkaPartitionListener
 {
-    public void OnPartitionsAssigned(IReadOnlyList<Confluent.Kafka.TopicPartitionOffset> partitions)
+    public void OnPartitionsAssigned(IReadOnlyList<TopicPartitionOffset> partitions)
     {
         foreach (var assigned in partitions)
         {
@@ -32,7 +32,7 @@ internal sealed class PartitionLifecycle(
         shards.MoveHere(partitions.Select(p => p.Partition.Value));
     }
 
-    public void OnPartitionsRevoked(IReadOnlyList<KafkaTopicPartition> partitions, bool lost)
+    public void OnPartitionsRevoked(IReadOnlyList<TopicPartition> partitions, bool lost)
     {
         foreach (var partition in partitions)
         {

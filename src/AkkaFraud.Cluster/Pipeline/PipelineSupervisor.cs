@@ -20,7 +20,7 @@ internal sealed class PipelineSupervisor : ReceiveActor
 {
     private readonly FraudSettings _settings;
     private readonly KafkaSettings _kafka;
-    private readonly IFraudStore _store;
+    private readonly IPipelineStore _store;
     private readonly IActorRef _accountRegion;
     private readonly PartitionProgress _progress;
     private readonly IProducer<byte[]?, byte[]?> _producer;
@@ -45,7 +45,7 @@ internal sealed class PipelineSupervisor : ReceiveActor
     }
 
     public PipelineSupervisor(
-        FraudSettings settings, KafkaSettings kafka, IFraudStore store, IActorRef accountRegion, PartitionProgress progress,
+        FraudSettings settings, KafkaSettings kafka, IPipelineStore store, IActorRef accountRegion, PartitionProgress progress,
         IProducer<byte[]?, byte[]?> producer, IActorRef mediator, TimeProvider clock, PipelineStats stats)
     {
         _settings = settings;
@@ -83,7 +83,7 @@ internal sealed class PipelineSupervisor : ReceiveActor
     }
 
     public static Props Props(
-        FraudSettings settings, KafkaSettings kafka, IFraudStore store, IActorRef accountRegion, PartitionProgress progress,
+        FraudSettings settings, KafkaSettings kafka, IPipelineStore store, IActorRef accountRegion, PartitionProgress progress,
         IProducer<byte[]?, byte[]?> producer, IActorRef mediator, TimeProvider clock, PipelineStats stats) =>
         Akka.Actor.Props.Create(() => new PipelineSupervisor(settings, kafka, store, accountRegion, progress, producer, mediator, clock, stats));
 

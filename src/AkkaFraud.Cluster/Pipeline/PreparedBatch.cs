@@ -2,7 +2,6 @@ using AkkaFraud.Cluster.Accounts;
 using AkkaFraud.Domain;
 using AkkaFraud.Storage;
 using AkkaFraud.Streams.Kafka;
-using DeadLetter = AkkaFraud.Storage.DeadLetter;
 
 namespace AkkaFraud.Cluster.Pipeline;
 
@@ -13,7 +12,7 @@ namespace AkkaFraud.Cluster.Pipeline;
 internal sealed record PreparedBatch(
     IReadOnlyDictionary<int, PartitionRun> Runs,
     List<ScoredTransaction> Transactions,
-    List<DeadLetter> DeadLetters,
+    List<DeadLetterRecord> DeadLetters,
     Dictionary<string, AccountCheckpoint> Checkpoints,
     Dictionary<int, KafkaRecord> LastRecord,
     List<FraudAlert> Alerts,

@@ -24,7 +24,7 @@ internal static class AccountsApi
     }
 
     internal static async Task<Results<Ok<AccountDto>, BadRequest<ErrorResponse>>> GetAccountAsync(
-        string id, string? limit, IFraudStore store, IRequiredActor<AccountRegion> region, FraudSettings fraud, ILoggerFactory logs, CancellationToken cancellationToken)
+        string id, string? limit, IWarehouseQueries store, IRequiredActor<AccountRegion> region, FraudSettings fraud, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         if (!Query.IsId(id))
         {

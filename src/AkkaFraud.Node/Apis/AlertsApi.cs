@@ -20,7 +20,7 @@ internal static class AlertsApi
     }
 
     internal static async Task<Results<Ok<AlertPageDto>, BadRequest<ErrorResponse>>> GetAlertsAsync(
-        string? from, string? to, string? decision, string? rule, string? account, string? limit, string? after, IFraudStore store, CancellationToken cancellationToken)
+        string? from, string? to, string? decision, string? rule, string? account, string? limit, string? after, IWarehouseQueries store, CancellationToken cancellationToken)
     {
         if (!Query.TryTime(from, nameof(from), out var fromTime, out var error)
             || !Query.TryTime(to, nameof(to), out var toTime, out error)
@@ -75,7 +75,7 @@ internal static class AlertsApi
     }
 
     internal static async Task<Results<Ok<TransactionDto>, NotFound<ErrorResponse>, BadRequest<ErrorResponse>>> GetTransactionAsync(
-        string id, IFraudStore store, CancellationToken cancellationToken)
+        string id, IWarehouseQueries store, CancellationToken cancellationToken)
     {
         if (!Query.IsId(id))
         {

@@ -9,7 +9,7 @@ internal static class StatsApi
 
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/totals", async (IFraudStore store, CancellationToken cancellationToken) =>
+        app.MapGet("/api/totals", async (IWarehouseQueries store, CancellationToken cancellationToken) =>
                 TypedResults.Ok(TotalsDto.From(await store.GetTotalsAsync(cancellationToken))))
             .WithName("GetTotals")
             .WithTags("Statistics")
@@ -22,7 +22,7 @@ internal static class StatsApi
     }
 
     internal static async Task<Results<Ok<RollupDto[]>, BadRequest<ErrorResponse>>> GetRollupsAsync(
-        string? from, string? to, IFraudStore store, TimeProvider clock, CancellationToken cancellationToken)
+        string? from, string? to, IWarehouseQueries store, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!Query.TryTime(from, nameof(from), out var fromTime, out var error) || !Query.TryTime(to, nameof(to), out var toTime, out error))
         {

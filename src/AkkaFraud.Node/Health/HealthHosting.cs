@@ -76,7 +76,7 @@ internal static class HealthHosting
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             try
             {
-                await store.GetOffsetsAsync(kafka.GroupId, [new TopicPartition(kafka.TransactionsTopic, 0)], timeout.Token);
+                await store.GetOffsetsAsync(kafka.GroupId, [new StoredPartition(kafka.TransactionsTopic, 0)], timeout.Token);
                 return HealthCheckResult.Healthy($"{store.Provider} answers");
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

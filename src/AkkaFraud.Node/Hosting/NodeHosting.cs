@@ -102,6 +102,8 @@ internal static class NodeHosting
     {
         services.AddSingleton(settings);
         services.AddSingleton(infrastructure.Store);
+        services.AddSingleton<IPipelineStore>(infrastructure.Store);
+        services.AddSingleton<IWarehouseQueries>(infrastructure.Store);
         services.AddFraudScoringServices(settings.Fraud, settings.Kafka, RuleSet.Default);
         services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(90));
         services.AddAkka(settings.Akka.SystemName, (builder, _) => builder

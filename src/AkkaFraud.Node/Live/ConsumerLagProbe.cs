@@ -2,8 +2,6 @@ using AkkaFraud.Cluster.Pipeline;
 using AkkaFraud.Storage;
 using AkkaFraud.Streams.Kafka;
 using Confluent.Kafka;
-using KafkaTopicPartition = Confluent.Kafka.TopicPartition;
-using StoreTopicPartition = AkkaFraud.Storage.TopicPartition;
 
 namespace AkkaFraud.Node.Live;
 
@@ -13,7 +11,7 @@ namespace AkkaFraud.Node.Live;
 /// reads Kafka with a consumer of its own that never joins the group, and the stored offsets from the warehouse, so
 /// it is cluster-wide and never touches the pipeline.
 /// </summary>
-internal sealed class ConsumerLagProbe(KafkaSettings kafka, FraudSettings fraud, IFraudStore store, MetricsAggregator metrics, ILogger<ConsumerLagProbe> log)
+internal sealed class ConsumerLagProbe(KafkaSettings kafka, FraudSettings fraud, IPipelineStore store, MetricsAggregator metrics, ILogger<ConsumerLagProbe> log)
     : BackgroundService
 {
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(2);
@@ -29,7 +27,7 @@ internal sealed class ConsumerLagProbe(KafkaSettings kafka, FraudSettings fraud,
             LogConnectionClose = false,
         };
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).SetLogHandler((_, _) => { }).Build();
-        var partitions = Enumerable.Range(0, fraud.Partitions).Select(p => new KafkaTopicPartition(kafka.TransactionsTopic, p)).ToList();
+        var partitions = Enumerable.Range(0, fraud.Partitions).Select(p => new TopicPartition(kafka.TransactionsTopic, p)).ToList();
         var failing = false;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -37,12 +35,12 @@ internal sealed class ConsumerLagProbe(KafkaSettings kafka, FraudSettings fraud,
             try
             {
                 var stored = await store.GetOffsetsAsync(
-                    kafka.GroupId, [.. partitions.Select(p => new StoreTopicPartition(p.Topic, p.Partition.Value))], stoppingToken);
+                    kafka.GroupId, [.. partitions.Select(p => new StoredPartition(p.Topic, p.Partition.Value))], stoppingToken);
                 long lag = 0;
                 foreach (var partition in partitions)
                 {
                     var watermarks = await Task.Run(() => consumer.QueryWatermarkOffsets(partition, QueryTimeout), stoppingToken);
-                    var committed = stored.TryGetValue(new StoreTopicPartition(partition.Topic, partition.Partition.Value), out var offset)
+                    var committed = stored.TryGetValue(new StoredPartition(partition.Topic, partition.Partition.Value), out var offset)
                         ? offset
                         : watermarks.Low.Value;
                     lag += Math.Max(0, watermarks.High.Value - Math.Max(committed, watermarks.Low.Value));

@@ -8,7 +8,7 @@ namespace AkkaFraud.Storage.Internal;
 /// <summary>
 /// A validated batch in the order both stores write it: offsets sorted by partition (so concurrent writers lock rows in
 /// one order and cannot deadlock), transactions and dead letters without in-batch repeats, one checkpoint per account.
-/// Built once per <see cref="IFraudStore.WriteBatchAsync"/>; every retry reuses it.
+/// Built once per <see cref="IPipelineStore.WriteBatchAsync"/>; every retry reuses it.
 /// </summary>
 internal sealed class BatchPlan
 {
@@ -19,7 +19,7 @@ internal sealed class BatchPlan
         string consumerGroup,
         ScoredTransaction[] candidates,
         int repeatedTransactions,
-        DeadLetter[] deadLetters,
+        DeadLetterRecord[] deadLetters,
         int repeatedDeadLetters,
         AccountCheckpoint[] checkpoints,
         OffsetCommit[] offsets)
@@ -44,7 +44,7 @@ internal sealed class BatchPlan
     public ScoredTransaction[] Candidates { get; }
 
     public int RepeatedTransactions { get; }
-    public DeadLetter[] DeadLetters { get; }
+    public DeadLetterRecord[] DeadLetters { get; }
     public int RepeatedDeadLetters { get; }
     public AccountCheckpoint[] Checkpoints { get; }
     public OffsetCommit[] Offsets { get; }
@@ -71,7 +71,7 @@ internal sealed class BatchPlan
         }
 
         var letterKeys = new HashSet<(string, int, long)>();
-        var letters = new List<DeadLetter>(batch.DeadLetters.Count);
+        var letters = new List<DeadLetterRecord>(batch.DeadLetters.Count);
         foreach (var letter in batch.DeadLetters)
         {
             Check(letter);
@@ -88,7 +88,7 @@ internal sealed class BatchPlan
             checkpoints[checkpoint.AccountId] = checkpoint;
         }
 
-        var partitions = new HashSet<TopicPartition>();
+        var partitions = new HashSet<StoredPartition>();
         foreach (var offset in batch.Offsets)
         {
             Check(offset);
@@ -198,7 +198,7 @@ internal sealed class BatchPlan
         }
     }
 
-    private static void Check(DeadLetter letter)
+    private static void Check(DeadLetterRecord letter)
     {
         ArgumentNullException.ThrowIfNull(letter);
         if (string.IsNullOrEmpty(letter.Topic) || letter.KafkaPartition < 0 || letter.KafkaOffset < 0)

@@ -19,16 +19,15 @@ internal static class Rows
         rows.GroupBy(r => r.Transaction.AccountId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, IReadOnlyList<ScoredTransaction> (g) => g.ToArray(), StringComparer.Ordinal);
 
-    /// <summary>Reads a row selected with <see cref="Columns"/>; times and amounts are read the store's way.</summary>
-    public static ScoredTransaction Read(
-        DbDataReader r, Func<DbDataReader, int, DateTimeOffset> time, Func<DbDataReader, int, decimal> amount)
+    /// <summary>Reads a row selected with <see cref="Columns"/>; times and amounts are read the dialect's way.</summary>
+    public static ScoredTransaction Read(DbDataReader r, SqlDialect dialect)
     {
         var transaction = new Transaction
         {
             TransactionId = r.GetString(0),
             AccountId = r.GetString(1),
-            EventTime = time(r, 2),
-            Amount = amount(r, 3),
+            EventTime = dialect.ReadTime(r, 2),
+            Amount = dialect.ReadAmount(r, 3),
             Currency = r.GetString(4),
             Type = StoredNames.ParseType(r.GetString(5)),
             Channel = StoredNames.ParseChannel(r.GetString(6)),
@@ -51,7 +50,7 @@ internal static class Rows
             Reasons = ReasonsJson.Deserialize(r.GetString(19)),
             RuleSetVersion = r.GetInt32(20),
         };
-        return new ScoredTransaction(transaction, verdict, r.GetInt32(21), r.GetInt64(22), time(r, 23), time(r, 24));
+        return new ScoredTransaction(transaction, verdict, r.GetInt32(21), r.GetInt64(22), dialect.ReadTime(r, 23), dialect.ReadTime(r, 24));
     }
 
     public static string? NullableString(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);

@@ -66,7 +66,7 @@ internal sealed class ScoringNode : IAsyncDisposable
             })
             .ConfigureServices(services =>
             {
-                services.AddSingleton(store);
+                services.AddSingleton<IPipelineStore>(store);
                 services.AddFraudScoringServices(settings, kafka, RuleSet.Default);
                 services.AddAkka(SystemName, (builder, _) => builder
                     .ConfigureLoggers(loggers =>

@@ -1,0 +1,31 @@
+namespace AkkaFraud.Storage;
+
+/// <summary>
+/// What the dashboard and the HTTP API read from the warehouse: alerts, single transactions, account histories,
+/// rollups and totals, dead letters and ingest gaps. Read-only; thread-safe.
+/// </summary>
+public interface IWarehouseQueries
+{
+    /// <summary>Every recorded gap, newest detection first.</summary>
+    Task<IReadOnlyList<IngestGap>> GetGapsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Flagged transactions, newest event time first, filtered and paged by <see cref="AlertQuery"/>.</summary>
+    Task<AlertPage> GetAlertsAsync(AlertQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>One stored transaction with its verdict and reasons, or null.</summary>
+    Task<ScoredTransaction?> GetTransactionAsync(string transactionId, CancellationToken cancellationToken = default);
+
+    /// <summary>An account's most recent transactions (by event time, newest first), at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<ScoredTransaction>> GetAccountHistoryAsync(
+        string accountId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Per-minute rollups with <c>fromInclusive &lt;= minute &lt; toExclusive</c>, oldest first; minutes without data are absent.</summary>
+    Task<IReadOnlyList<MinuteRollup>> GetMinuteRollupsAsync(
+        DateTimeOffset fromInclusive, DateTimeOffset toExclusive, CancellationToken cancellationToken = default);
+
+    /// <summary>All-time totals (the sum of every minute rollup).</summary>
+    Task<StoreTotals> GetTotalsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The most recently received dead letters, newest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<DeadLetterRecord>> GetRecentDeadLettersAsync(int limit, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,176 @@
+namespace AkkaFraud.Storage.Internal;
+
+/// <summary>
+/// How a dialect spells the schema's types: <see cref="Schema"/> is written once with placeholders
+/// (<c>{text}</c>, <c>{time}</c>, ...) that these replace.
+/// </summary>
+/// <param name="Text">Text.</param>
+/// <param name="Integer">A 32-bit integer.</param>
+/// <param name="Bigint">A 64-bit integer.</param>
+/// <param name="Double">A double.</param>
+/// <param name="Boolean">A flag.</param>
+/// <param name="Time">A point in time (microseconds).</param>
+/// <param name="Amount">An amount of one transaction (4 decimals).</param>
+/// <param name="AmountSum">A sum of amounts.</param>
+/// <param name="Json">The reasons' JSON document.</param>
+/// <param name="Bytes">Bytes.</param>
+/// <param name="Uuid">A batch id.</param>
+/// <param name="DefaultNow">Appended to time columns the database fills itself: a default of "now", or nothing.</param>
+/// <param name="Flagged">The condition of the partial alert indexes.</param>
+/// <param name="AlertIndexes">Dialect-only indexes on flagged rows, or nothing.</param>
+internal sealed record SchemaTypes(
+    string Text,
+    string Integer,
+    string Bigint,
+    string Double,
+    string Boolean,
+    string Time,
+    string Amount,
+    string AmountSum,
+    string Json,
+    string Bytes,
+    string Uuid,
+    string DefaultNow,
+    string Flagged,
+    string AlertIndexes);
+
+/// <summary>
+/// The warehouse's tables, the same in both databases but for the type names. Append new versions; never change what
+/// a released one creates.
+/// </summary>
+internal static class Schema
+{
+    public const string MigrationsTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    {integer} NOT NULL PRIMARY KEY,
+            name       {text} NOT NULL,
+            applied_at {time} NOT NULL{default now})
+        """;
+
+    private const string Warehouse = """
+        -- Every valid record once, with its verdict, one batch per transaction.
+        CREATE TABLE transactions (
+            transaction_id    {text} NOT NULL PRIMARY KEY,
+            account_id        {text} NOT NULL,
+            event_time        {time} NOT NULL,
+            amount            {amount} NOT NULL,
+            currency          {text} NOT NULL,
+            type              {text} NOT NULL,
+            channel           {text} NOT NULL,
+            merchant_id       {text},
+            merchant_name     {text},
+            merchant_category {text},
+            counterparty_id   {text},
+            country           {text} NOT NULL,
+            latitude          {double},
+            longitude         {double},
+            device_id         {text},
+            score             {integer} NOT NULL,
+            decision          {text} NOT NULL CHECK (decision IN ('approve', 'review', 'block')),
+            is_flagged        {boolean} NOT NULL,
+            is_duplicate      {boolean} NOT NULL,
+            reasons           {json} NOT NULL,
+            rule_set_version  {integer} NOT NULL,
+            kafka_partition   {integer} NOT NULL,
+            kafka_offset      {bigint} NOT NULL,
+            ingested_at       {time} NOT NULL,
+            processed_at      {time} NOT NULL
+        );
+        -- An account's history, newest first.
+        CREATE INDEX transactions_account_time ON transactions (account_id, event_time DESC);
+        -- Latest alerts and their keyset paging; only flagged rows pay for this one.
+        CREATE INDEX transactions_alerts_time ON transactions (event_time DESC, transaction_id DESC) WHERE {flagged};
+        {alert indexes}
+
+        -- Every invalid record once, byte for byte; identified by its Kafka coordinates.
+        CREATE TABLE dead_letters (
+            topic           {text} NOT NULL,
+            kafka_partition {integer} NOT NULL,
+            kafka_offset    {bigint} NOT NULL,
+            payload         {bytes} NOT NULL,
+            reason_code     {text} NOT NULL,
+            detail          {text} NOT NULL,
+            received_at     {time} NOT NULL,
+            PRIMARY KEY (topic, kafka_partition, kafka_offset)
+        );
+        CREATE INDEX dead_letters_received ON dead_letters (received_at DESC);
+
+        -- The exactly-once offset store: the next offset to read, moved by compare-and-set in the batch transaction.
+        -- batch_id names the batch that last moved it (tells a lost commit acknowledgement from a rival writer).
+        CREATE TABLE kafka_offsets (
+            consumer_group  {text} NOT NULL,
+            topic           {text} NOT NULL,
+            kafka_partition {integer} NOT NULL,
+            next_offset     {bigint} NOT NULL CHECK (next_offset >= 0),
+            batch_id        {uuid} NOT NULL,
+            updated_at      {time} NOT NULL{default now},
+            PRIMARY KEY (consumer_group, topic, kafka_partition)
+        );
+
+        -- Records deleted by retention before they were read: [first_missing_offset, next_available_offset).
+        CREATE TABLE ingest_gaps (
+            topic                 {text} NOT NULL,
+            kafka_partition       {integer} NOT NULL,
+            first_missing_offset  {bigint} NOT NULL,
+            next_available_offset {bigint} NOT NULL,
+            detected_at           {time} NOT NULL,
+            PRIMARY KEY (topic, kafka_partition, first_missing_offset),
+            CHECK (next_available_offset > first_missing_offset)
+        );
+
+        -- An account's engine state as of an offset of its partition.
+        CREATE TABLE account_checkpoints (
+            account_id      {text} NOT NULL PRIMARY KEY,
+            kafka_partition {integer} NOT NULL,
+            as_of_offset    {bigint} NOT NULL,
+            state           {bytes} NOT NULL,
+            updated_at      {time} NOT NULL{default now}
+        );
+
+        -- Per-minute counts for the dashboard, maintained in the batch transaction (so they match the rows).
+        CREATE TABLE minute_rollups (
+            minute         {time} NOT NULL PRIMARY KEY,
+            transactions   {bigint} NOT NULL,
+            flagged        {bigint} NOT NULL,
+            blocked        {bigint} NOT NULL,
+            amount         {amount sum} NOT NULL,
+            flagged_amount {amount sum} NOT NULL,
+            dead_letters   {bigint} NOT NULL
+        );
+        """;
+
+    private const string AccountIndexByOffset = """
+        -- Accounts recover by replaying their rows after their checkpoint's offset (checkpoints are periodic, see
+        -- FraudSettings.CheckpointEvery); the history query sorts one account's rows by event time itself.
+        DROP INDEX transactions_account_time;
+        CREATE INDEX transactions_account_offset ON transactions (account_id, kafka_offset);
+        """;
+
+    public static IReadOnlyList<Migration> Migrations(SchemaTypes types) =>
+    [
+        new(1, "warehouse", Render(Warehouse, types)),
+        new(2, "account index by offset", AccountIndexByOffset),
+    ];
+
+    /// <summary>The SQL with every placeholder replaced; a placeholder the types do not name is a bug, not SQL.</summary>
+    public static string Render(string sql, SchemaTypes types)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        (string Placeholder, string Type)[] words =
+        [
+            ("{text}", types.Text), ("{integer}", types.Integer), ("{bigint}", types.Bigint), ("{double}", types.Double),
+            ("{boolean}", types.Boolean), ("{time}", types.Time), ("{amount sum}", types.AmountSum), ("{amount}", types.Amount),
+            ("{json}", types.Json), ("{bytes}", types.Bytes), ("{uuid}", types.Uuid), ("{default now}", types.DefaultNow),
+            ("{flagged}", types.Flagged), ("{alert indexes}", types.AlertIndexes),
+        ];
+        var rendered = sql;
+        foreach (var (placeholder, type) in words)
+        {
+            rendered = rendered.Replace(placeholder, type, StringComparison.Ordinal);
+        }
+
+        return rendered.Contains('{', StringComparison.Ordinal)
+            ? throw new InvalidOperationException($"the schema names a type no dialect spells: {rendered[rendered.IndexOf('{', StringComparison.Ordinal)..].Split('}')[0]}}}")
+            : rendered;
+    }
+}
