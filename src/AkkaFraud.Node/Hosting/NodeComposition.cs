@@ -20,9 +20,10 @@ internal static class NodeComposition
         services.AddAkka(settings.Akka.SystemName, (builder, _) => builder
             .ConfigureLoggers(loggers =>
             {
+                // Akka drops events below Info before they reach the logging filters (Logging:LogLevel:Akka, :AkkaFraud).
                 loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
                 loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
+                loggers.AddLogger<AkkaEventLogger>();
             })
             .WithFraudNode(settings.Akka)
             .WithLiveFeed(settings)

@@ -54,6 +54,7 @@ public sealed class TestNode : IAsyncDisposable
             $"--{NodeSettings.AdminTokenVariable}={AdminToken}",
             "--Fraud:BatchInterval=00:00:00.100",
             "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:AkkaFraud=Warning",
             .. settings.Select(s => "--" + s),
         ];
         var node = await Program.StartAsync(args);
