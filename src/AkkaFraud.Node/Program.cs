@@ -45,7 +45,7 @@ public static partial class Program
             .AddAdminToken()
             .AddFraudHealthChecks(settings)
             .AddFraudTelemetry()
-            .AddOpenApi();
+            .AddNodeOpenApi();
 
         var app = builder.Build();
         app.MapFraudHealth();
