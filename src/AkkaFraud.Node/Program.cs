@@ -3,6 +3,8 @@ using AkkaFraud.Node.Dashboard;
 using AkkaFraud.Node.Health;
 using AkkaFraud.Node.Hosting;
 using AkkaFraud.Node.Live;
+using AkkaFraud.Node.Security;
+using AkkaFraud.Node.Simulation;
 
 // The AkkaFraud node. Embedded by default (a single-node cluster with an in-process Kafka, the simulator and SQLite);
 // with Kafka__BootstrapServers and ConnectionStrings__Fraud, one node of a real deployment. Ctrl+C drains and exits 0.
@@ -22,7 +24,7 @@ catch (NodeConfigurationException e)
 public static partial class Program
 {
     /// <summary>Builds and starts a node from command-line arguments (plus appsettings and the environment).</summary>
-    internal static async Task<FraudNode> StartAsync(string[] args)
+    internal static async Task<RunningNode> StartAsync(string[] args)
     {
         // appsettings.json ships next to the binaries; relative paths such as ./data stay relative to the working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -37,13 +39,13 @@ public static partial class Program
         settings = resolved;
 
         builder.Services
-            .AddFraudNode(settings, infrastructure)
+            .AddNodeCore(settings, infrastructure)
             .AddLiveFeed(settings)
             .AddSimulatedTraffic(settings)
             .AddAdminToken()
             .AddFraudHealthChecks(settings)
             .AddFraudTelemetry()
-            .AddOpenApi();
+            .AddNodeOpenApi();
 
         var app = builder.Build();
         app.MapFraudHealth();
@@ -60,6 +62,6 @@ public static partial class Program
             app.MapDashboard();
         }
 
-        return await FraudNode.StartAsync(app, settings, infrastructure);
+        return await RunningNode.StartAsync(app, settings, infrastructure);
     }
 }

@@ -86,6 +86,11 @@ public sealed class The_executable
             Assert.Contains($"Dashboard:   http://127.0.0.1:{port}", log, StringComparison.Ordinal);
             Assert.Matches("Admin token: [0-9a-f]{48}", log);
             Assert.Contains("Draining the pipeline", log, StringComparison.Ordinal);
+            // The terminal a newcomer sees (appsettings.json): one line per event with time, level and the logging
+            // class as category; the node's own events at Information, Akka's internal ones (remoting, cluster) not.
+            Assert.Matches(@"(?m)^\d\d:\d\d:\d\d\.\d{3} info: AkkaFraud\.[\w.]+\[0\] .*Draining the pipeline", log);
+            Assert.DoesNotContain("Remoting started", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("is JOINING itself", log, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(directory, "data", "akkafraud.db")), "the SQLite file lives under ./data");
         }
         finally

@@ -1,4 +1,4 @@
-using AkkaFraud.Node.Apis;
+using AkkaFraud.Node.Contracts;
 using AkkaFraud.Node.Live;
 using AkkaFraud.Node.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;

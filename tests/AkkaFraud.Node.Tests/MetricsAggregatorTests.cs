@@ -58,7 +58,7 @@ public sealed class Metrics_aggregation
         Assert.InRange(snapshot.P50LatencyMs!.Value, 10, 10.5);
         Assert.InRange(snapshot.P99LatencyMs!.Value, 1000, 1050);
         Assert.Equal(42, snapshot.ConsumerLag);
-        Assert.Equal(new Apis.MetricsTotalsDto(400, 12, 2), snapshot.Totals);
+        Assert.Equal(new Contracts.MetricsTotalsDto(400, 12, 2), snapshot.Totals);
     }
 
     [Fact]

@@ -1,126 +1,26 @@
-// Shapes of the node <-> dashboard contract (issue #6). All JSON is camelCase,
-// times are ISO-8601 UTC strings. Enum values are displayed as the node sends them.
+// The node <-> dashboard contract, named for the dashboard. Every shape comes from src/generated/openapi.ts, which the
+// build generates from openapi/v1.json, the node's OpenAPI document (a test of the node fails when the committed copy
+// differs from what the node serves): change a shape in the node's Contracts/, never here. The live hub's payloads
+// (AlertDto, MetricsSnapshot, MemberDto) are in that document too. JSON is camelCase, times are ISO-8601 UTC strings,
+// enum values are shown as the node sends them.
+import type { components } from "./generated/openapi";
 
-export type Decision = "approve" | "review" | "block" | (string & {});
+type Schemas = components["schemas"];
 
-export interface Reason {
-  ruleId: string;
-  kind: string;
-  observed: number;
-  limit: number;
-  weight: number;
-  message: string;
-}
+export type Reason = Schemas["ReasonDto"];
+export type Transaction = Schemas["TransactionDto"];
+export type Alert = Schemas["AlertDto"];
+export type MetricsSnapshot = Schemas["MetricsSnapshot"];
+export type RuleHit = MetricsSnapshot["ruleHits"][number];
+export type TopAccount = MetricsSnapshot["topAccounts"][number];
+export type Member = Schemas["MemberDto"];
+export type AlertPage = Schemas["AlertPageDto"];
+export type AccountView = Schemas["AccountDto"];
+export type SimulatorStatus = Schemas["SimulatorStatusDto"];
+export type InjectResult = Schemas["InjectResponse"];
 
-export interface Transaction {
-  transactionId: string;
-  accountId: string;
-  eventTime: string;
-  amount: number;
-  currency: string;
-  type: string;
-  channel: string;
-  merchantId?: string | null;
-  merchantName?: string | null;
-  merchantCategory?: string | null;
-  counterpartyId?: string | null;
-  country: string;
-  latitude?: number | null;
-  longitude?: number | null;
-  deviceId?: string | null;
-  score: number;
-  decision: Decision;
-  isFlagged: boolean;
-  isDuplicate: boolean;
-  reasons: Reason[];
-  ruleSetVersion: number;
-  partition: number;
-  offset: number;
-  ingestedAt: string;
-  processedAt: string;
-}
-
-export interface Alert {
-  alertId: string;
-  transactionId: string;
-  accountId: string;
-  eventTime: string;
-  amount: number;
-  currency: string;
-  merchantName?: string | null;
-  country: string;
-  channel: string;
-  score: number;
-  decision: Decision;
-  reasons: Reason[];
-  committedAt: string;
-}
-
-export interface RuleHit {
-  ruleId: string;
-  count: number;
-}
-
-export interface TopAccount {
-  accountId: string;
-  alerts: number;
-  maxScore: number;
-  lastAlertAt: string;
-}
-
-export interface MetricsSnapshot {
-  at: string;
-  scorerNodes: number;
-  consumedPerSecond: number;
-  scoredPerSecond: number;
-  flaggedPerSecond: number;
-  deadLetteredPerSecond: number;
-  flagRate: number;
-  p50LatencyMs: number | null;
-  p99LatencyMs: number | null;
-  consumerLag: number;
-  totals: { scored: number; flagged: number; deadLettered: number };
-  ruleHits: RuleHit[];
-  topAccounts: TopAccount[];
-  ingestGaps: number;
-}
-
-export type MemberStatus =
-  | "up"
-  | "joining"
-  | "leaving"
-  | "exiting"
-  | "down"
-  | "removed"
-  | "weaklyup"
-  | (string & {});
-
-export interface Member {
-  address: string;
-  status: MemberStatus;
-  roles: string[];
-  reachable: boolean;
-  isLeader: boolean;
-  isOldest: boolean;
-}
-
-export interface AlertPage {
-  items: Transaction[];
-  next: string | null;
-}
-
-export interface AccountView {
-  accountId: string;
-  history: Transaction[];
-  summary: Record<string, unknown> | null;
-}
-
-export interface SimulatorStatus {
-  running: boolean;
-  transactionsPerSecond: number;
-  produced: number;
-}
-
+// The simulator's scenario codes: the document types InjectRequest.scenario as a string (the node answers 400 with
+// the valid codes for any other), so the list for the select box is kept here.
 export const SCENARIOS = [
   "large-amount",
   "velocity-burst",
@@ -129,8 +29,3 @@ export const SCENARIOS = [
   "account-takeover",
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
-
-export interface InjectResult {
-  accountId: string;
-  transactionIds: string[];
-}

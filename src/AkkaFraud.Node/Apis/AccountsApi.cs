@@ -3,6 +3,7 @@ using Akka.Hosting;
 using AkkaFraud.Cluster;
 using AkkaFraud.Cluster.Accounts;
 using AkkaFraud.Cluster.Pipeline;
+using AkkaFraud.Node.Contracts;
 using AkkaFraud.Storage;
 using AkkaFraud.Streams.Kafka;
 using Microsoft.AspNetCore.Http.HttpResults;

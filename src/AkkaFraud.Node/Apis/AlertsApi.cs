@@ -1,4 +1,5 @@
 using AkkaFraud.Domain;
+using AkkaFraud.Node.Contracts;
 using AkkaFraud.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,3 +1,4 @@
+using AkkaFraud.Node.Contracts;
 using AkkaFraud.Node.Live;
 
 namespace AkkaFraud.Node.Apis;

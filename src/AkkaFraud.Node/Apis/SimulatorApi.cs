@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AkkaFraud.Node.Contracts;
 using AkkaFraud.Node.Hosting;
 using AkkaFraud.Node.Security;
 using AkkaFraud.Node.Simulation;

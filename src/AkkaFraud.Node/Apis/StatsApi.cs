@@ -1,3 +1,4 @@
+using AkkaFraud.Node.Contracts;
 using AkkaFraud.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -9,50 +9,6 @@ using AkkaFraud.Streams.Kafka;
 
 namespace AkkaFraud.Node.Hosting;
 
-/// <summary>How the node runs: everything in one process, or as one node of a real deployment.</summary>
-internal enum NodeMode
-{
-    /// <summary>No Kafka and no PostgreSQL configured: a single-node cluster with an in-process Kafka, the simulator and SQLite.</summary>
-    Embedded,
-
-    /// <summary><c>Kafka__BootstrapServers</c> and <c>ConnectionStrings__Fraud</c> set: joins a deployment through its seed nodes.</summary>
-    Cluster,
-}
-
-/// <summary>A setting that is wrong or missing: the message says which, and how to fix it.</summary>
-internal sealed class NodeConfigurationException(string message) : Exception(message);
-
-/// <summary>The simulator's settings (section <c>Simulator</c>).</summary>
-internal sealed record SimulatorSettings
-{
-    public const int MaxTransactionsPerSecond = 20_000;
-
-    /// <summary>On by default in embedded mode, off in cluster mode.</summary>
-    public bool Enabled { get; init; }
-
-    /// <summary>Mean transactions per second (the simulated bank's day/night rhythm varies it around the mean); 0 pauses.</summary>
-    public double TransactionsPerSecond { get; init; } = 200;
-
-    /// <summary>Simulated customer accounts: with the rate, this sets how often one customer pays (keep it to a few dozen a day).</summary>
-    public int Accounts { get; init; } = 200_000;
-
-    public int Seed { get; init; } = 1;
-
-    public double FraudShare { get; init; } = 0.01;
-
-    public double InvalidShare { get; init; } = 0.001;
-}
-
-/// <summary>The live feed's settings (section <c>Live</c>).</summary>
-internal sealed record LiveSettings
-{
-    /// <summary>Alerts buffered per SignalR connection; a client that falls further behind loses the oldest.</summary>
-    public int AlertBufferPerClient { get; init; } = 1000;
-
-    /// <summary>At most this many alert pushes per second per client (alerts in between are batched).</summary>
-    public int MaxAlertPushesPerSecond { get; init; } = 10;
-}
-
 /// <summary>
 /// Every setting of the node, read once at start from configuration (appsettings, environment, command line) and
 /// validated: <see cref="Load"/> throws <see cref="NodeConfigurationException"/> with one line saying what is wrong.

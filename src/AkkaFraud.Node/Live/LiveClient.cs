@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using AkkaFraud.Node.Apis;
+using AkkaFraud.Node.Contracts;
 
 namespace AkkaFraud.Node.Live;
 

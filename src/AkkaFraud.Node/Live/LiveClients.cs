@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using AkkaFraud.Node.Apis;
+using AkkaFraud.Node.Contracts;
 using AkkaFraud.Node.Hosting;
 using Microsoft.AspNetCore.SignalR;
 
@@ -78,26 +78,5 @@ internal sealed class LiveClients(IHubContext<LiveHub> hub, NodeSettings setting
         {
             client.Publish(members);
         }
-    }
-}
-
-/// <summary>
-/// <c>/hubs/live</c>: server-to-client only. "alerts" (AlertDto[]), "metrics" (MetricsSnapshot), "membership" (MemberDto[]).
-/// Mutations go through the HTTP API with the admin token.
-/// </summary>
-internal sealed class LiveHub(LiveClients clients) : Hub
-{
-    public const string Path = "/hubs/live";
-
-    public override Task OnConnectedAsync()
-    {
-        clients.Add(Context.ConnectionId);
-        return base.OnConnectedAsync();
-    }
-
-    public override async Task OnDisconnectedAsync(Exception? exception)
-    {
-        await clients.RemoveAsync(Context.ConnectionId);
-        await base.OnDisconnectedAsync(exception);
     }
 }

@@ -3,14 +3,10 @@ using Akka.Cluster;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using AkkaFraud.Cluster;
-using AkkaFraud.Cluster.Pipeline;
 using AkkaFraud.Domain;
-using AkkaFraud.Node.Apis;
+using AkkaFraud.Node.Contracts;
 
 namespace AkkaFraud.Node.Live;
-
-/// <summary>Registry key of this web node's <see cref="LiveFeedActor"/>.</summary>
-public sealed class LiveFeedMarker;
 
 /// <summary>
 /// The web node's end of the backplane: subscribes to the committed alerts and the scorers' stats reports
@@ -107,59 +103,4 @@ internal sealed class LiveFeedActor : ReceiveActor, IWithTimers
     protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
 
     private void PublishMembers() => _clients.Broadcast(Membership.Describe(_members.Values, _unreachable, _leader));
-}
-
-/// <summary>The contract's member list, from cluster state.</summary>
-internal static class Membership
-{
-    public static IReadOnlyList<MemberDto> Describe(IEnumerable<Member> members, IReadOnlySet<Address> unreachable, Address? leader)
-    {
-        var list = members.OrderBy(m => m.Address.ToString(), StringComparer.Ordinal).ToList();
-        var oldest = list.Where(m => m.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting)
-            .Aggregate((Member?)null, (best, m) => best is null || m.IsOlderThan(best) ? m : best);
-        return [.. list.Select(m => new MemberDto(
-            m.Address.ToString(),
-            Status(m.Status),
-            [.. m.Roles.Order(StringComparer.Ordinal)],
-            !unreachable.Contains(m.Address),
-            m.Address == leader,
-            oldest is not null && m.Address == oldest.Address))];
-    }
-
-    private static string Status(MemberStatus status) => status switch
-    {
-        MemberStatus.Up => "up",
-        MemberStatus.Joining => "joining",
-        MemberStatus.Leaving => "leaving",
-        MemberStatus.Exiting => "exiting",
-        MemberStatus.Down => "down",
-        MemberStatus.Removed => "removed",
-        MemberStatus.WeaklyUp => "weaklyup",
-        _ => status.ToString().ToLowerInvariant(),
-    };
-}
-
-/// <summary>
-/// On scorer nodes: once a second, this node's pipeline activity of the last second, published to the web nodes. An
-/// idle node reports zeros, so the web nodes still count it among the scorers.
-/// </summary>
-internal sealed class ScorerStatsReporter : ReceiveActor, IWithTimers
-{
-    private sealed record Tick
-    {
-        public static Tick Instance { get; } = new();
-    }
-
-    public ScorerStatsReporter(PipelineStats stats, TimeProvider clock)
-    {
-        var mediator = DistributedPubSub.Get(Context.System).Mediator;
-        var node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
-        Receive<Tick>(_ => mediator.Tell(new Publish(ScorerStatsReport.Topic, ScorerStatsReport.From(node, clock.GetUtcNow(), stats.TakeWindow()))));
-    }
-
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    public static Props Props(PipelineStats stats, TimeProvider clock) => Akka.Actor.Props.Create(() => new ScorerStatsReporter(stats, clock));
-
-    protected override void PreStart() => Timers.StartPeriodicTimer("report", Tick.Instance, TimeSpan.FromSeconds(1));
 }

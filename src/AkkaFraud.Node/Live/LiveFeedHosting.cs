@@ -22,7 +22,7 @@ internal static class LiveFeedHosting
 
     public static AkkaConfigurationBuilder WithLiveFeed(this AkkaConfigurationBuilder builder, NodeSettings settings) => builder
         .WithCustomSerializer("akkafraud-node", [typeof(ScorerStatsReport)], system => new NodeMessageSerializer(system))
-        .WithActors((system, registry, resolver) =>
+        .WithActors((system, _, resolver) =>
         {
             var clock = resolver.GetService<TimeProvider>();
             if (settings.IsScorer)
@@ -32,8 +32,8 @@ internal static class LiveFeedHosting
 
             if (settings.IsWeb)
             {
-                registry.Register<LiveFeedMarker>(system.ActorOf(
-                    LiveFeedActor.Props(resolver.GetService<LiveClients>(), resolver.GetService<MetricsAggregator>(), clock), "live-feed"));
+                // Nothing asks this actor anything: it subscribes itself (PreStart) and pushes through LiveClients.
+                system.ActorOf(LiveFeedActor.Props(resolver.GetService<LiveClients>(), resolver.GetService<MetricsAggregator>(), clock), "live-feed");
             }
         });
 

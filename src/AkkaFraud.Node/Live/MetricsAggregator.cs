@@ -1,6 +1,6 @@
 using AkkaFraud.Cluster.Pipeline;
 using AkkaFraud.Domain;
-using AkkaFraud.Node.Apis;
+using AkkaFraud.Node.Contracts;
 
 namespace AkkaFraud.Node.Live;
 

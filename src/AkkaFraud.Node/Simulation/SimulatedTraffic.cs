@@ -1,15 +1,12 @@
 using System.Diagnostics;
 using System.Text;
-using AkkaFraud.Node.Apis;
+using AkkaFraud.Node.Contracts;
 using AkkaFraud.Node.Hosting;
 using AkkaFraud.Simulator;
 using AkkaFraud.Streams.Kafka;
 using Confluent.Kafka;
 
 namespace AkkaFraud.Node.Simulation;
-
-/// <summary>An injection the simulator cannot take right now (it is paused or still starting).</summary>
-internal sealed class SimulatorUnavailableException(string message) : Exception(message);
 
 /// <summary>
 /// The embedded mode's traffic: the seeded simulator's records produced to the transactions topic at the pace of their

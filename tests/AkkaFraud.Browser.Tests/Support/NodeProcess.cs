@@ -69,8 +69,8 @@ internal sealed partial class NodeProcess : IAsyncDisposable
                  {
                      Repository.NodeDll(), "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
                      "--rate", "100", "--Simulator:Accounts=20000", "--Simulator:FraudShare=0.02",
-                     // Warnings and errors only: Akka's and ASP.NET's information lines would fill the log; the banner is printed regardless.
-                     "--Logging:LogLevel:Default=Warning",
+                     // Warnings and errors only (appsettings.json keeps AkkaFraud.* at Information): information lines would fill the log; the banner is printed regardless.
+                     "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:AkkaFraud=Warning",
                  })
         {
             start.ArgumentList.Add(arg);

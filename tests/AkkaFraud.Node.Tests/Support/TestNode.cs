@@ -20,7 +20,7 @@ public sealed class TestNode : IAsyncDisposable
 
     private readonly string _directory;
 
-    private TestNode(FraudNode node, string directory, Uri baseAddress)
+    private TestNode(RunningNode node, string directory, Uri baseAddress)
     {
         Node = node;
         _directory = directory;
@@ -30,7 +30,7 @@ public sealed class TestNode : IAsyncDisposable
         Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
     }
 
-    internal FraudNode Node { get; }
+    internal RunningNode Node { get; }
 
     public Uri BaseAddress { get; }
 
@@ -54,6 +54,7 @@ public sealed class TestNode : IAsyncDisposable
             $"--{NodeSettings.AdminTokenVariable}={AdminToken}",
             "--Fraud:BatchInterval=00:00:00.100",
             "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:AkkaFraud=Warning",
             .. settings.Select(s => "--" + s),
         ];
         var node = await Program.StartAsync(args);

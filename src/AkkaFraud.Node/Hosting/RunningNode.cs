@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace AkkaFraud.Node.Hosting;
 
 /// <summary>A started node: its web application (host, actor system, Kestrel) and the infrastructure it opened.</summary>
-internal sealed class FraudNode : IAsyncDisposable
+internal sealed class RunningNode : IAsyncDisposable
 {
-    private FraudNode(WebApplication app, NodeSettings settings, NodeInfrastructure infrastructure)
+    private RunningNode(WebApplication app, NodeSettings settings, NodeInfrastructure infrastructure)
     {
         App = app;
         Settings = settings;
@@ -27,12 +27,12 @@ internal sealed class FraudNode : IAsyncDisposable
     public IReadOnlyList<string> Addresses =>
         [.. App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
 
-    public static async Task<FraudNode> StartAsync(WebApplication app, NodeSettings settings, NodeInfrastructure infrastructure)
+    public static async Task<RunningNode> StartAsync(WebApplication app, NodeSettings settings, NodeInfrastructure infrastructure)
     {
         try
         {
             await app.StartAsync();
-            return new FraudNode(app, settings, infrastructure);
+            return new RunningNode(app, settings, infrastructure);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

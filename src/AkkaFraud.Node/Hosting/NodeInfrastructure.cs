@@ -1,9 +1,3 @@
-using Akka.Hosting;
-using AkkaFraud.Cluster;
-using AkkaFraud.Domain;
-using AkkaFraud.Node.Live;
-using AkkaFraud.Node.Security;
-using AkkaFraud.Node.Simulation;
 using AkkaFraud.Storage;
 using AkkaFraud.Streams.Kafka.Embedded;
 using Microsoft.Data.Sqlite;
@@ -93,43 +87,4 @@ internal sealed class NodeInfrastructure(IFraudStore store, EmbeddedKafka? kafka
         EmbeddedKafka?.Dispose();
         logs.Dispose();
     }
-}
-
-/// <summary>The node's own services and its actor system.</summary>
-internal static class NodeHosting
-{
-    public static IServiceCollection AddFraudNode(this IServiceCollection services, NodeSettings settings, NodeInfrastructure infrastructure)
-    {
-        services.AddSingleton(settings);
-        services.AddSingleton(infrastructure.Store);
-        services.AddSingleton<IPipelineStore>(infrastructure.Store);
-        services.AddSingleton<IWarehouseQueries>(infrastructure.Store);
-        services.AddFraudScoringServices(settings.Fraud, settings.Kafka, RuleSet.Default);
-        services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(90));
-        services.AddAkka(settings.Akka.SystemName, (builder, _) => builder
-            .ConfigureLoggers(loggers =>
-            {
-                loggers.LogLevel = Akka.Event.LogLevel.InfoLevel;
-                loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
-            })
-            .WithClusterMember(settings.Akka)
-            .WithLiveFeed(settings)
-            // The host's lifetime ends the process; coordinated shutdown must not exit the CLR under it.
-            .AddHocon("akka.coordinated-shutdown.exit-clr = off", HoconAddMode.Prepend));
-        return services;
-    }
-
-    public static IServiceCollection AddSimulatedTraffic(this IServiceCollection services, NodeSettings settings)
-    {
-        if (settings.Simulator.Enabled)
-        {
-            services.AddSingleton<SimulatedTraffic>();
-            services.AddHostedService(sp => sp.GetRequiredService<SimulatedTraffic>());
-        }
-
-        return services;
-    }
-
-    public static IServiceCollection AddAdminToken(this IServiceCollection services) => services.AddSingleton<AdminToken>();
 }

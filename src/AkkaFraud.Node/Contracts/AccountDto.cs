@@ -1,0 +1,3 @@
+namespace AkkaFraud.Node.Contracts;
+
+public sealed record AccountDto(string AccountId, IReadOnlyList<TransactionDto> History, AccountSummaryDto? Summary);

@@ -1,0 +1,3 @@
+namespace AkkaFraud.Node.Contracts;
+
+public sealed record AlertPageDto(IReadOnlyList<TransactionDto> Items, string? Next);

@@ -1,0 +1,3 @@
+namespace AkkaFraud.Node.Contracts;
+
+public sealed record InjectResponse(string AccountId, IReadOnlyList<string> TransactionIds);

@@ -1,0 +1,3 @@
+namespace AkkaFraud.Node.Contracts;
+
+public sealed record MetricsTotalsDto(long Scored, long Flagged, long DeadLettered);

@@ -1,0 +1,3 @@
+namespace AkkaFraud.Node.Contracts;
+
+public sealed record SimulatorStatusDto(bool Running, double TransactionsPerSecond, long Produced);
