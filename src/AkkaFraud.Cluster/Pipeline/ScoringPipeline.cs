@@ -44,7 +44,7 @@ internal static class ScoringPipeline
             correlationOf: reply => reply is TransactionScored scored ? scored.CorrelationId : null,
             complete: (ingested, reply) => new ScoredRecord(ingested, reply as TransactionScored));
 
-        var (control, completion) = KafkaSource.Create(kafka, [kafka.TransactionsTopic], offsetStore, partitionListener)
+        var (control, completion) = KafkaSource.Create(kafka, [kafka.TransactionsTopic], offsetStore, partitionListener, clock)
             .Select(record =>
             {
                 PipelineMetrics.Consumed.Add(1);
