@@ -157,12 +157,10 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
     public void An_idle_account_stays_in_memory_until_its_work_is_committed()
     {
         var progress = new PartitionProgress();
-        var parent = CreateTestProbe();
-        var loader = Sys.ActorOf(CheckpointLoader.Props(Store));
-        var account = parent.ChildActorOf(AccountActor.Props("a-1", loader, new RuleSetSource(RuleSet.Default), progress,
-            new AccountSettings { PassivateAfterIdle = TimeSpan.FromMilliseconds(200) }));
-
         var run = progress.Begin(partition: 3, startOffset: 100, storedOffset: 100);
+        var parent = CreateTestProbe();
+        var account = IdleSoonAccount(parent, progress);
+
         account.Tell(new ScoreTransaction(1, 3, 100, run.Epoch, Tx("t-1", 0)), TestActor);
         ExpectMsg<TransactionScored>();
         parent.ExpectNoMsg(TimeSpan.FromMilliseconds(700));
@@ -170,6 +168,51 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
         progress.Committed(3, run.Epoch, 101);
 
         parent.ExpectMsg<Akka.Cluster.Sharding.Passivate>(TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void An_idle_account_of_a_new_partition_run_stays_in_memory_until_that_run_commits_its_work()
+    {
+        // The partition's previous run here committed up to 101; the new run has committed nothing of its own yet.
+        var progress = new PartitionProgress();
+        progress.Committed(3, progress.Begin(3, startOffset: 100, storedOffset: 100).Epoch, 101);
+        var run = progress.Begin(3, startOffset: 101, storedOffset: 101);
+        var parent = CreateTestProbe();
+        var account = IdleSoonAccount(parent, progress);
+
+        account.Tell(new ScoreTransaction(1, 3, 101, run.Epoch, Tx("t-1", 0)), TestActor);
+        ExpectMsg<TransactionScored>();
+        parent.ExpectNoMsg(TimeSpan.FromMilliseconds(700));
+
+        progress.Committed(3, run.Epoch, 102);
+
+        parent.ExpectMsg<Akka.Cluster.Sharding.Passivate>(TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public void An_idle_account_whose_partition_run_was_revoked_stays_in_memory_only_while_its_work_is_uncommitted()
+    {
+        var progress = new PartitionProgress();
+        var run = progress.Begin(3, startOffset: 100, storedOffset: 100);
+        var parent = CreateTestProbe();
+        var account = IdleSoonAccount(parent, progress);
+
+        account.Tell(new ScoreTransaction(1, 3, 100, run.Epoch, Tx("t-1", 0)), TestActor);
+        ExpectMsg<TransactionScored>();
+        progress.End(3);
+        parent.ExpectNoMsg(TimeSpan.FromMilliseconds(700));
+
+        // A batch prepared before the revocation may still commit; then the state it covers may go.
+        progress.Committed(3, run.Epoch, 101);
+
+        parent.ExpectMsg<Akka.Cluster.Sharding.Passivate>(TimeSpan.FromSeconds(3));
+    }
+
+    private IActorRef IdleSoonAccount(Akka.TestKit.TestProbe parent, PartitionProgress progress)
+    {
+        var loader = Sys.ActorOf(CheckpointLoader.Props(Store));
+        return parent.ChildActorOf(AccountActor.Props("a-1", loader, new RuleSetSource(RuleSet.Default), progress,
+            new AccountSettings { PassivateAfterIdle = TimeSpan.FromMilliseconds(200) }));
     }
 
     protected override async Task AfterAllAsync()
