@@ -29,7 +29,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     private readonly ITestOutputHelper _output;
     private Task? _producing;
 
-    public PipelineHarness(FraudStoreSettings storeSettings, ITestOutputHelper output, int records, int accounts, int seed)
+    public PipelineHarness(FraudStoreSettings storeSettings, ITestOutputHelper output, int records, int accounts, int seed, TimeSpan? sessionTimeout = null)
     {
         _output = output;
         StoreSettings = storeSettings;
@@ -40,7 +40,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
             GroupId = "scorers",
             Consumer = new KafkaConsumerSettings
             {
-                SessionTimeout = TimeSpan.FromSeconds(6),
+                SessionTimeout = sessionTimeout ?? TimeSpan.FromSeconds(6),
                 Properties = new Dictionary<string, string>(StringComparer.Ordinal)
                 {
                     ["heartbeat.interval.ms"] = ((int)HeartbeatInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
