@@ -4,8 +4,8 @@ using CsCheck;
 namespace AkkaFraud.Domain.Tests;
 
 /// <summary>
-/// The engine against brute-force twins: naive counts over every earlier transaction, for random sequences with
-/// out-of-order events (within the allowed lateness) and re-sent duplicates.
+/// The engine against brute-force twins (<see cref="NaiveAccount"/>): naive searches over every earlier transaction,
+/// for random sequences with out-of-order events, re-sent duplicates, and events later than the allowed lateness.
 /// </summary>
 public sealed class EngineProperties
 {
@@ -24,15 +24,42 @@ public sealed class EngineProperties
         Rules = [CountEverything, SumEverything, SmallBeforeLarge],
     };
 
+    private static readonly ImpossibleTravelRule Travel = new() { Id = "travel", Weight = 1, MaxSpeedKmh = 900, MinDistanceKm = 100 };
+
+    // No windowed rule: the horizon is the lateness alone, so located transactions leave the state quickly and the
+    // fallback to the newest location is exercised too.
+    private static readonly RuleSet Travelling = new()
+    {
+        Version = 1,
+        AllowedLatenessSeconds = LatenessSeconds,
+        Rules = [Travel],
+    };
+
     /// <summary>One step of a generated sequence: a new transaction, or a re-send of one of the last few.</summary>
     private readonly record struct Step(int AdvanceSeconds, int LateBySeconds, int AmountClass, int ResendBack, bool Located, double Lat, double Lon);
 
+    // About one event in ten is later than the allowed lateness, some of them further back than the whole horizon.
+    private static readonly Gen<int> LateBy =
+        Gen.Frequency((9, Gen.Int[0, LatenessSeconds]), (1, Gen.Int[LatenessSeconds + 1, 2000]));
+
     private static readonly Gen<Step> StepGen =
-        Gen.Select(Gen.Int[0, 40], Gen.Int[0, LatenessSeconds], Gen.Int[0, 2], Gen.Frequency((8, Gen.Const(0)), (1, Gen.Int[1, 5])),
+        Gen.Select(Gen.Int[0, 40], LateBy, Gen.Int[0, 2], Gen.Frequency((8, Gen.Const(0)), (1, Gen.Int[1, 5])),
             Gen.Bool, Gen.Double[-60, 60], Gen.Double[-170, 170])
         .Select((advance, late, amount, resend, located, lat, lon) => new Step(advance, late, amount, resend, located, lat, lon));
 
-    /// <summary>Turns steps into transactions. Event times never fall further behind the newest than the allowed lateness.</summary>
+    // Travel: minutes to hours apart, between places from next door to another continent, so the rule fires for some
+    // hops and not for others; a third of the transactions carry no location.
+    private static readonly (double Lat, double Lon)[] Places = [Tx.Berlin, Tx.Potsdam, Tx.Paris, Tx.NewYork, (52.6, 13.5), (48.1, 11.6)];
+
+    private static readonly Gen<Step> TravelStepGen =
+        Gen.Select(Gen.Frequency((1, Gen.Int[0, 600]), (1, Gen.Int[600, 4 * 3600])), LateBy, Gen.Frequency((8, Gen.Const(0)), (1, Gen.Int[1, 5])), Gen.Int[0, 2], Gen.Int[0, Places.Length - 1], Gen.Double[-0.2, 0.2])
+        .Select((advance, late, resend, located, place, jitter) =>
+            new Step(advance, late, 1, resend, located > 0, Places[place].Lat + jitter, Places[place].Lon - jitter));
+
+    /// <summary>
+    /// Turns steps into transactions. A step's lateness is behind the step clock, which the newest event time never
+    /// passes: a step late by at most the allowed lateness is within it, a later one may be behind it.
+    /// </summary>
     private static List<Transaction> Build(IEnumerable<Step> steps, string account = "a-1")
     {
         var transactions = new List<Transaction>();
@@ -61,23 +88,23 @@ public sealed class EngineProperties
         {
             var transactions = Build(steps);
             var verdicts = RuleEngine.Replay(transactions, Counting);
-            var accepted = new List<Transaction>();
+            var naive = new NaiveAccount(Counting);
             for (var i = 0; i < transactions.Count; i++)
             {
                 var t = transactions[i];
-                if (accepted.Any(a => a.TransactionId == t.TransactionId))
+                if (naive.IsDuplicate(t))
                 {
                     Assert.True(verdicts[i].IsDuplicate);
                     continue;
                 }
 
                 Assert.False(verdicts[i].IsDuplicate);
-                var inCountWindow = accepted.Where(a => InWindow(a, t, CountEverything.WindowSeconds)).ToList();
-                var inSumWindow = accepted.Where(a => InWindow(a, t, SumEverything.WindowSeconds)).ToList();
+                var inCountWindow = naive.InWindow(t, CountEverything.WindowSeconds);
+                var inSumWindow = naive.InWindow(t, SumEverything.WindowSeconds);
                 Assert.Equal(inCountWindow.Count + 1, verdicts[i].Reasons.Single(r => r.RuleId == "count").Observed);
                 Assert.Equal(inSumWindow.Sum(a => a.Amount) + t.Amount, verdicts[i].Reasons.Single(r => r.RuleId == "sum").Observed);
 
-                var probes = accepted.Count(a => InWindow(a, t, SmallBeforeLarge.WindowSeconds) && a.Amount <= SmallBeforeLarge.SmallAmount);
+                var probes = naive.InWindow(t, SmallBeforeLarge.WindowSeconds).Count(a => a.Amount <= SmallBeforeLarge.SmallAmount);
                 var cardTesting = verdicts[i].Reasons.SingleOrDefault(r => r.RuleId == "probe");
                 if (t.Amount >= SmallBeforeLarge.LargeAmount && probes >= 1)
                 {
@@ -88,7 +115,7 @@ public sealed class EngineProperties
                     Assert.Null(cardTesting);
                 }
 
-                accepted.Add(t);
+                naive.Accept(t);
             }
         }, iter: 300);
     }
@@ -99,20 +126,76 @@ public sealed class EngineProperties
         StepGen.List[1, 120].Sample(steps =>
         {
             var state = new AccountState();
-            var accepted = new List<Transaction>();
+            var naive = new NaiveAccount(Counting);
             foreach (var t in Build(steps))
             {
-                var naive = accepted.Where(a => a.HasLocation && a.EventTimeMs <= t.EventTimeMs)
-                    .Select((a, order) => (a, order)).OrderBy(x => x.a.EventTimeMs).ThenBy(x => x.order).Select(x => x.a).LastOrDefault();
-                var found = state.PreviousLocation(t.EventTimeMs);
-                Assert.Equal(naive is null ? null : new AccountState.Location(naive.EventTimeMs, naive.Latitude!.Value, naive.Longitude!.Value), found);
+                Assert.Equal(naive.PreviousLocation(t.EventTimeMs), state.PreviousLocation(t.EventTimeMs));
 
                 if (!RuleEngine.Apply(state, t, Counting).IsDuplicate)
                 {
-                    accepted.Add(t);
+                    naive.Accept(t);
                 }
             }
         }, iter: 300);
+    }
+
+    [Fact]
+    public void Impossible_travel_fires_exactly_when_the_speed_from_the_previous_location_is_above_the_limit()
+    {
+        var fired = 0;
+        var quiet = 0;
+        TravelStepGen.List[1, 120].Sample(steps =>
+        {
+            var transactions = Build(steps);
+            var verdicts = RuleEngine.Replay(transactions, Travelling);
+            var naive = new NaiveAccount(Travelling);
+            for (var i = 0; i < transactions.Count; i++)
+            {
+                var t = transactions[i];
+                if (naive.IsDuplicate(t))
+                {
+                    Assert.True(verdicts[i].IsDuplicate);
+                    continue;
+                }
+
+                Assert.False(verdicts[i].IsDuplicate);
+                var expected = naive.ImpossibleTravelSpeed(t, Travel);
+                var reason = verdicts[i].Reasons.SingleOrDefault(r => r.RuleId == Travel.Id);
+                Assert.Equal(expected, reason?.Observed);
+                if (expected is null)
+                {
+                    quiet += t.HasLocation ? 1 : 0;
+                }
+                else
+                {
+                    fired++;
+                }
+
+                naive.Accept(t);
+            }
+        }, iter: 300, threads: 1);
+
+        // Both outcomes were really exercised, not one of them only.
+        Assert.True(fired > 500 && quiet > 500, $"fired {fired}, located and quiet {quiet}");
+    }
+
+    [Fact]
+    public void The_generated_sequences_hold_events_later_than_the_allowed_lateness_and_beyond_the_horizon()
+    {
+        var (late, beyondHorizon, total) = (0, 0, 0);
+        StepGen.List[1, 120].Sample(steps =>
+        {
+            long newest = long.MinValue;
+            foreach (var t in Build(steps))
+            {
+                total++;
+                late += newest != long.MinValue && t.EventTimeMs < newest - (LatenessSeconds * 1000L) ? 1 : 0;
+                beyondHorizon += newest != long.MinValue && t.EventTimeMs < newest - Counting.HorizonMs ? 1 : 0;
+                newest = Math.Max(newest, t.EventTimeMs);
+            }
+        }, iter: 300, threads: 1);
+
+        Assert.True(late > total / 50 && beyondHorizon > total / 200, $"{late} late and {beyondHorizon} beyond the horizon of {total}");
     }
 
     [Fact]
@@ -162,9 +245,6 @@ public sealed class EngineProperties
             Assert.Equal(continuous, verdicts);
         }, iter: 300);
     }
-
-    private static bool InWindow(Transaction earlier, Transaction t, int windowSeconds) =>
-        earlier.EventTimeMs > t.EventTimeMs - (windowSeconds * 1000L) && earlier.EventTimeMs <= t.EventTimeMs;
 
     private static List<Transaction> Interleave(List<Transaction>[] sequences, Random random)
     {

@@ -15,7 +15,7 @@ public sealed class RestartFromStoredOffsetsTests(ITestOutputHelper output) : Ka
         var first = await ProduceAsync(topic, count: 2000, keys: 100);
 
         var firstRun = new RecordingListener();
-        var (control, done) = RunIntoStore(settings, topic, store, firstRun);
+        var (control, done) = RunIntoStore(settings, topic, store, firstRun, source: "first");
         await Eventually(() => store.AppliedCount == 2000, "the first run applied every record");
         await control.DrainAndShutdownAsync(done).WaitAsync(Guard);
 
@@ -24,7 +24,7 @@ public sealed class RestartFromStoredOffsetsTests(ITestOutputHelper output) : Ka
 
         var secondRun = new RecordingListener();
         var emittedAgain = 0;
-        (control, done) = RunIntoStore(settings, topic, store, secondRun, onEmitted: _ => Interlocked.Increment(ref emittedAgain));
+        (control, done) = RunIntoStore(settings, topic, store, secondRun, onEmitted: _ => Interlocked.Increment(ref emittedAgain), source: "second");
         await Eventually(() => store.AppliedCount == 4000, "the second run applied the new records");
         await control.DrainAndShutdownAsync(done).WaitAsync(Guard);
 
@@ -38,5 +38,12 @@ public sealed class RestartFromStoredOffsetsTests(ITestOutputHelper output) : Ka
         var producedCoordinates = first.Concat(second).Select(d => (d.Partition.Value, d.Offset.Value)).Order();
         Assert.Equal(producedCoordinates, store.Applied.Keys.Select(k => (k.Partition.Partition.Value, k.Offset)).Order());
         Assert.All(store.Applied.Values, count => Assert.Equal(1, count));
+
+        // The store was asked for each record exactly once, and each was the next one of its partition: the second run
+        // offered nothing the first had applied, and neither run skipped ahead.
+        var attempts = store.Attempts;
+        Assert.All(attempts, a => Assert.Equal(ApplyOutcome.Applied, a.Outcome));
+        Assert.Equal(2000, attempts.Count(a => a.Source == "first"));
+        Assert.Equal(2000, attempts.Count(a => a.Source == "second"));
     }
 }

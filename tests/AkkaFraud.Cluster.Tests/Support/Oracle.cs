@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using AkkaFraud.Domain;
 using AkkaFraud.Simulator;
@@ -9,15 +10,21 @@ namespace AkkaFraud.Cluster.Tests.Support;
 /// <summary>
 /// What the warehouse must hold after the pipeline consumed <see cref="Records"/>: the pure engine's replay of the
 /// same records in the same per-account order (the order they were produced in, which Kafka keeps per key), and
-/// every invalid record once, as a dead letter with the parser's reason.
+/// every invalid record once, as a dead letter with the parser's reason. And what Kafka must hold: an alert for every
+/// flagged verdict, a dead-letter record for every invalid record.
 /// </summary>
 internal sealed class Oracle
 {
-    private Oracle(IReadOnlyList<SimulatedRecord> records, Dictionary<string, List<(Transaction Transaction, Verdict Verdict)>> byAccount, List<(string Code, string Payload)> deadLetters)
+    private Oracle(
+        IReadOnlyList<SimulatedRecord> records,
+        Dictionary<string, List<(Transaction Transaction, Verdict Verdict)>> byAccount,
+        List<(string Code, string Payload)> deadLetters,
+        Dictionary<string, (string AccountId, HashSet<string> Values)> alerts)
     {
         Records = records;
         ByAccount = byAccount;
         DeadLetters = deadLetters;
+        Alerts = alerts;
     }
 
     public IReadOnlyList<SimulatedRecord> Records { get; }
@@ -26,6 +33,13 @@ internal sealed class Oracle
     public Dictionary<string, List<(Transaction Transaction, Verdict Verdict)>> ByAccount { get; }
 
     public List<(string Code, string Payload)> DeadLetters { get; }
+
+    /// <summary>
+    /// Per alert id (<c>alert:&lt;transactionId&gt;</c>), the account it is keyed by and the alert documents the pipeline
+    /// may publish under it: one per flagged, not duplicate verdict of the replay (a re-send the engine no longer
+    /// recognises is scored again, and its alert shares the id).
+    /// </summary>
+    public Dictionary<string, (string AccountId, HashSet<string> Values)> Alerts { get; }
 
     public int Transactions => ByAccount.Values.Sum(v => v.Count);
 
@@ -58,6 +72,21 @@ internal sealed class Oracle
         }
 
         var verdicts = RuleEngine.Replay(valid, ruleSet);
+        var alerts = new Dictionary<string, (string, HashSet<string>)>(StringComparer.Ordinal);
+        for (var i = 0; i < valid.Count; i++)
+        {
+            if (verdicts[i].Flagged && !verdicts[i].IsDuplicate)
+            {
+                var alert = new FraudAlert(valid[i], verdicts[i]);
+                if (!alerts.TryGetValue(alert.AlertId, out var expected))
+                {
+                    alerts[alert.AlertId] = expected = (valid[i].AccountId, new HashSet<string>(StringComparer.Ordinal));
+                }
+
+                expected.Item2.Add(Encoding.UTF8.GetString(alert.ToJson()));
+            }
+        }
+
         var byAccount = new Dictionary<string, List<(Transaction, Verdict)>>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < valid.Count; i++)
@@ -75,7 +104,7 @@ internal sealed class Oracle
             list.Add((valid[i], verdicts[i]));
         }
 
-        return new Oracle(records, byAccount, deadLetters);
+        return new Oracle(records, byAccount, deadLetters, alerts);
     }
 
     /// <summary>Produces the records in order, each with its own timestamp (the parser's reference time).</summary>
@@ -173,11 +202,14 @@ internal sealed class Oracle
         }
     }
 
-    /// <summary>Asserts the warehouse equals the oracle: every transaction once with the replay's verdict, every dead letter once.</summary>
-    public async Task AssertWarehouseMatchesAsync(IFraudStore store)
+    /// <summary>
+    /// Asserts the warehouse equals the oracle: every transaction once with the replay's verdict, every dead letter once;
+    /// and <paramref name="extra"/> transactions besides, which a test produced outside the oracle's records.
+    /// </summary>
+    public async Task AssertWarehouseMatchesAsync(IFraudStore store, int extra = 0)
     {
         var totals = await store.GetTotalsAsync();
-        Assert.Equal(Transactions, totals.Transactions);
+        Assert.Equal(Transactions + extra, totals.Transactions);
         Assert.Equal(DeadLetters.Count, totals.DeadLetters);
 
         var mismatches = new List<string>();
@@ -207,5 +239,99 @@ internal sealed class Oracle
         var storedDead = (await store.GetRecentDeadLettersAsync(int.MaxValue))
             .Select(d => (d.ReasonCode, Convert.ToBase64String(d.Payload.Span))).Order().ToList();
         Assert.Equal(DeadLetters.Order().ToList(), storedDead);
+    }
+    /// <summary>
+    /// Asserts what the pipeline published to Kafka. Alerts: every flagged verdict has one, keyed by its account, with
+    /// the <c>alert-id</c> header and the alert document; copies only under the same id; none for an unflagged or unknown
+    /// transaction. Dead letters: each invalid record has one, its payload the source record byte for byte, its
+    /// <c>source-topic</c>, <c>source-partition</c> and <c>source-offset</c> headers pointing at that record, its
+    /// <c>reason-code</c> and <c>reason-detail</c> the parser's, all equal to the warehouse's dead letter of that record
+    /// (<paramref name="stored"/>); copies only of the same record. A source record lost to retention is known by the
+    /// warehouse's copy alone.
+    /// </summary>
+    public void AssertKafkaOutputsMatch(
+        IReadOnlyList<DeadLetterRecord> stored,
+        IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> alerts,
+        IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> deadLetters,
+        IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> transactions,
+        string transactionsTopic)
+    {
+        var problems = new List<string>();
+        var alertIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in alerts)
+        {
+            var id = Header(record, "alert-id");
+            var value = record.Message.Value is null ? null : Encoding.UTF8.GetString(record.Message.Value);
+            if (id is null || !Alerts.TryGetValue(id, out var expected))
+            {
+                problems.Add($"alert {id ?? "without an alert-id"} at {record.TopicPartitionOffset}: no flagged verdict of that transaction");
+                continue;
+            }
+
+            alertIds.Add(id);
+            var key = record.Message.Key is null ? null : Encoding.UTF8.GetString(record.Message.Key);
+            if (key != expected.AccountId)
+            {
+                problems.Add($"alert {id}: key {key}, expected the account {expected.AccountId}");
+            }
+
+            if (value is null || !expected.Values.Contains(value))
+            {
+                problems.Add($"alert {id}: published {value}, expected {string.Join(" or ", expected.Values)}");
+            }
+        }
+
+        problems.AddRange(Alerts.Keys.Where(id => !alertIds.Contains(id)).Select(id => $"alert {id}: never published"));
+
+        var sources = transactions.ToDictionary(r => (r.Partition.Value, r.Offset.Value));
+        var storedAt = stored.ToDictionary(d => (d.KafkaPartition, d.KafkaOffset));
+        var published = new Dictionary<(int, long), (string Code, string Payload)>();
+        foreach (var record in deadLetters)
+        {
+            var where = $"dead letter at {record.TopicPartitionOffset}";
+            var topic = Header(record, "source-topic");
+            var partition = int.TryParse(Header(record, "source-partition"), CultureInfo.InvariantCulture, out var p) ? p : -1;
+            var offset = long.TryParse(Header(record, "source-offset"), CultureInfo.InvariantCulture, out var o) ? o : -1;
+            if (topic != transactionsTopic || !storedAt.TryGetValue((partition, offset), out var dead))
+            {
+                problems.Add($"{where}: its source headers ({topic}, {Header(record, "source-partition")}, {Header(record, "source-offset")}) name no dead letter of {transactionsTopic}");
+                continue;
+            }
+
+            var payload = record.Message.Value ?? [];
+            var parsed = sources.TryGetValue((partition, offset), out var source)
+                ? (ParseResult?)TransactionParser.Parse(source.Message.Value ?? [], source.Message.Timestamp.UtcDateTime)
+                : null;
+            if (parsed is { Rejection: null })
+            {
+                problems.Add($"{where}: its source {transactionsTopic}[{partition}]@{offset} is a valid transaction");
+            }
+            else if (Header(record, "reason-code") != dead.ReasonCode || Header(record, "reason-detail") != dead.Detail
+                     || (parsed?.Rejection is { } rejection && (rejection.ReasonCode != dead.ReasonCode || rejection.Detail != dead.Detail)))
+            {
+                problems.Add($"{where}: reason {Header(record, "reason-code")} ({Header(record, "reason-detail")}), stored {dead.ReasonCode} ({dead.Detail}), the parser says {parsed?.Rejection?.ReasonCode} ({parsed?.Rejection?.Detail})");
+            }
+            else if (!payload.AsSpan().SequenceEqual(dead.Payload.Span) || (source is not null && !payload.AsSpan().SequenceEqual(source.Message.Value)))
+            {
+                problems.Add($"{where}: its payload is not the source record's");
+            }
+            else if (record.Message.Key is not null)
+            {
+                problems.Add($"{where}: has a key");
+            }
+            else
+            {
+                published[(partition, offset)] = (dead.ReasonCode, Convert.ToBase64String(payload));
+            }
+        }
+
+        Assert.True(problems.Count == 0, $"{problems.Count} problems with the Kafka outputs, e.g.:\n{string.Join('\n', problems.Take(20))}");
+        Assert.Equal(DeadLetters.Order().ToList(), published.Values.Order().ToList());
+    }
+
+    private static string? Header(ConsumeResult<byte[]?, byte[]?> record, string key)
+    {
+        var values = record.Message.Headers?.Where(h => h.Key == key).Select(h => Encoding.UTF8.GetString(h.GetValueBytes())).ToList() ?? [];
+        return values.Count == 1 ? values[0] : null;
     }
 }

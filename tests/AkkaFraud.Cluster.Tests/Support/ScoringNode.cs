@@ -39,6 +39,9 @@ internal sealed class ScoringNode : IAsyncDisposable
 
     public string Address => $"akka.tcp://{SystemName}@127.0.0.1:{Port}";
 
+    /// <summary>How this node appears in the harness's <see cref="WriteLedger"/>.</summary>
+    public string Name => NameOf(Port);
+
     public IFraudStore Store { get; }
 
     public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
@@ -52,6 +55,7 @@ internal sealed class ScoringNode : IAsyncDisposable
         int port,
         string seedAddress,
         bool serializeMessages,
+        WriteLedger ledger,
         ITestOutputHelper? output = null)
     {
         var store = await FraudStoreFactory.CreateAsync(storeSettings);
@@ -66,7 +70,7 @@ internal sealed class ScoringNode : IAsyncDisposable
             })
             .ConfigureServices(services =>
             {
-                services.AddSingleton<IPipelineStore>(store);
+                services.AddSingleton<IPipelineStore>(new RecordingPipelineStore(store, ledger, NameOf(port)));
                 services.AddFraudScoringServices(settings, kafka, RuleSet.Default);
                 services.AddAkka(SystemName, (builder, _) => builder
                     .ConfigureLoggers(loggers =>
@@ -107,10 +111,13 @@ internal sealed class ScoringNode : IAsyncDisposable
     }
 
     /// <summary>
-    /// A crash: the actor system is torn down without coordinated shutdown (no drain, no leaving the cluster); the
-    /// rest of the cluster finds out through the failure detector and downs it.
+    /// An in-process abort of the actor system, not a crash of the process: the actor system is torn down without
+    /// coordinated shutdown (no drain, no leaving the cluster), and the rest of the cluster finds out through the
+    /// failure detector and downs it. But the process lives on: stopping the Kafka source stage still closes its
+    /// consumer, which leaves the consumer group, so its partitions are handed over politely and at once. Records read
+    /// and not yet committed are lost with the actor system and read again by the new owner.
     /// </summary>
-    public async Task AbortAsync()
+    public async Task AbortActorSystemAsync()
     {
         if (_stopped)
         {
@@ -125,4 +132,6 @@ internal sealed class ScoringNode : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private static string NameOf(int port) => $"node:{port}";
 }

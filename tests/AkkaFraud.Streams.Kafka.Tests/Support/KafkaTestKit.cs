@@ -117,12 +117,14 @@ public abstract class KafkaTestKit : Akka.TestKit.Xunit2.TestKit
 
     /// <summary>
     /// Runs a source into the offset store the way the pipeline does: small batches applied atomically, then the
-    /// processed offsets marked for the advisory commit. Returns the control and the stream's completion.
+    /// processed offsets marked for the advisory commit. Returns the control and the stream's completion. The source
+    /// reads its start offsets and applies its batches as <paramref name="source"/> (see <see cref="InMemoryOffsetStore"/>).
     /// </summary>
     protected (KafkaConsumerControl Control, Task<Akka.Done> Completion) RunIntoStore(
-        KafkaSettings settings, string topic, InMemoryOffsetStore store, IKafkaPartitionListener? listener = null, Action<KafkaRecord>? onEmitted = null)
+        KafkaSettings settings, string topic, InMemoryOffsetStore store, IKafkaPartitionListener? listener = null, Action<KafkaRecord>? onEmitted = null,
+        string source = "source")
     {
-        var (materialized, completion) = KafkaSource.Create(settings, [topic], store, listener)
+        var (materialized, completion) = KafkaSource.Create(settings, [topic], store.For(source), listener)
             .Select(record =>
             {
                 onEmitted?.Invoke(record);
@@ -132,7 +134,7 @@ public abstract class KafkaTestKit : Akka.TestKit.Xunit2.TestKit
             .Select(grouped =>
             {
                 var batch = grouped.ToList();
-                store.Apply(batch);
+                store.Apply(batch, source);
                 foreach (var last in batch.GroupBy(r => r.TopicPartition).Select(g => g.Last()))
                 {
                     last.MarkProcessed();
