@@ -53,7 +53,7 @@ public static partial class Program
         app.MapOpenApi();
         if (settings.IsWeb)
         {
-            app.MapLiveFeed();
+            app.MapLiveFeed(settings);
             app.MapAlertsApi();
             app.MapAccountsApi();
             app.MapStatsApi();

@@ -91,54 +91,110 @@ public sealed class Stalled_client(ITestOutputHelper output)
     private const int AlertBuffer = 500;
 
     [Fact]
-    public async Task Does_not_stop_a_single_record_of_a_fixed_run_from_being_scored_and_its_buffer_stays_bounded()
+    public async Task Stays_connected_within_the_stalled_client_timeout_loses_only_its_oldest_alerts_and_stops_no_record()
     {
-        await using var node = await TestNode.StartAsync("Simulator:Enabled=false", $"Live:AlertBufferPerClient={AlertBuffer}");
-        using var stalled = await NeverReadingClient.ConnectAsync(node.BaseAddress, "/hubs/live");
-        var healthyAlerts = new ConcurrentDictionary<string, bool>();
-        await using var healthy = node.Hub();
-        healthy.On<JsonElement[]>("alerts", batch =>
+        await using var run = await StalledRun.StartAsync(stalledClientTimeoutSeconds: 3600);
+
+        await ProduceFraudHeavyRunAsync(run.Node);
+        var flagged = await run.AssertEveryRecordCommittedAndTheReaderGotEveryAlertAsync();
+
+        // The server could not hand the stalled client everything, and it was never cut off, so its outbox held at
+        // most its bounded buffer and dropped the oldest alerts.
+        var outbox = run.StalledOutbox;
+        output.WriteLine($"flagged {flagged}; stalled: sent {outbox.SentAlerts} in {outbox.AlertPushes} pushes, " +
+                         $"queued {outbox.QueuedAlerts} (peak {outbox.PeakQueuedAlerts}), dropped {outbox.DroppedAlerts}");
+        Assert.Same(outbox, run.Clients.Find(run.Stalled.ConnectionId));
+        Assert.InRange(outbox.PeakQueuedAlerts, 1, AlertBuffer);
+        Assert.True(outbox.SentAlerts < flagged, $"the stalled client cannot have taken every alert ({outbox.SentAlerts} of {flagged})");
+        Assert.True(outbox.DroppedAlerts > 0, "it must have lost its oldest alerts");
+        Assert.Equal(flagged, outbox.SentAlerts + outbox.QueuedAlerts + outbox.DroppedAlerts + outbox.InFlightAlerts);
+    }
+
+    [Fact]
+    public async Task Is_disconnected_after_the_stalled_client_timeout_and_its_outbox_is_freed_while_every_record_is_scored()
+    {
+        await using var run = await StalledRun.StartAsync(stalledClientTimeoutSeconds: 2);
+
+        var production = ProduceFraudHeavyRunAsync(run.Node);
+        await Eventually.TrueAsync(() => Task.FromResult(run.Clients.Find(run.Stalled.ConnectionId) is null || production.IsCompleted),
+            TimeSpan.FromMinutes(4), "the stalled client disconnected by the server");
+        Assert.False(production.IsCompleted, "the server must cut the stalled client off while the run is still being produced");
+        Assert.True(run.StalledOutbox.SentAlerts > 0, "it was disconnected because a send to it stalled, after it had taken some alerts");
+        await production;
+
+        await run.AssertEveryRecordCommittedAndTheReaderGotEveryAlertAsync();
+        Assert.Null(run.Clients.Find(run.Stalled.ConnectionId));
+    }
+
+    /// <summary>A node with the stalled client and a reading client connected; both outboxes found on the server.</summary>
+    private sealed class StalledRun : IAsyncDisposable
+    {
+        private readonly ConcurrentDictionary<string, bool> _readerAlerts = new();
+        private HubConnection _reader = null!;
+
+        private StalledRun(TestNode node, NeverReadingClient stalled)
         {
-            foreach (var alert in batch)
+            Node = node;
+            Stalled = stalled;
+            Clients = node.Node.Services.GetRequiredService<LiveClients>();
+        }
+
+        public TestNode Node { get; }
+
+        public NeverReadingClient Stalled { get; }
+
+        public LiveClients Clients { get; }
+
+        public LiveClient StalledOutbox { get; private set; } = null!;
+
+        public static async Task<StalledRun> StartAsync(int stalledClientTimeoutSeconds)
+        {
+            var node = await TestNode.StartAsync("Simulator:Enabled=false", $"Live:AlertBufferPerClient={AlertBuffer}",
+                $"Live:StalledClientTimeoutSeconds={stalledClientTimeoutSeconds}");
+            var run = new StalledRun(node, await NeverReadingClient.ConnectAsync(node.BaseAddress, "/hubs/live"));
+            run._reader = node.Hub();
+            run._reader.On<JsonElement[]>("alerts", batch =>
             {
-                healthyAlerts[alert.GetProperty("alertId").GetString()!] = true;
-            }
-        });
-        await healthy.StartAsync();
-        var clients = node.Node.Services.GetRequiredService<LiveClients>();
-        LiveClient? stalledOutbox = null;
-        await Eventually.TrueAsync(() => Task.FromResult((stalledOutbox = clients.Find(stalled.ConnectionId)) is not null),
-            TimeSpan.FromMinutes(1), "the stalled client's connection on the server");
+                foreach (var alert in batch)
+                {
+                    run._readerAlerts[alert.GetProperty("alertId").GetString()!] = true;
+                }
+            });
+            await run._reader.StartAsync();
+            LiveClient? outbox = null;
+            await Eventually.TrueAsync(() => Task.FromResult((outbox = run.Clients.Find(run.Stalled.ConnectionId)) is not null),
+                TimeSpan.FromMinutes(1), "the stalled client's connection on the server");
+            run.StalledOutbox = outbox!;
+            return run;
+        }
 
-        await ProduceFraudHeavyRunAsync(node);
-
-        // Every record of the run is committed while the stalled client is connected...
-        await Eventually.TrueAsync(async () =>
+        /// <summary>Every record of the run committed, no lag left, and the reading client got every alert.</summary>
+        public async Task<long> AssertEveryRecordCommittedAndTheReaderGotEveryAlertAsync()
         {
-            var totals = await node.Store.GetTotalsAsync();
-            return totals.Transactions + totals.DeadLetters == Records;
-        }, TimeSpan.FromMinutes(4), $"all {Records} records committed");
-        var flagged = (await node.Store.GetTotalsAsync()).Flagged;
-        Assert.True(flagged > AlertBuffer * 2, $"the run must flag far more alerts than the buffer holds ({flagged})");
+            await Eventually.TrueAsync(async () =>
+            {
+                var totals = await Node.Store.GetTotalsAsync();
+                return totals.Transactions + totals.DeadLetters == Records;
+            }, TimeSpan.FromMinutes(4), $"all {Records} records committed");
+            var flagged = (await Node.Store.GetTotalsAsync()).Flagged;
+            Assert.True(flagged > AlertBuffer * 2, $"the run must flag far more alerts than the buffer holds ({flagged})");
 
-        // The lag probe agrees: nothing is left behind in Kafka.
-        var aggregator = node.Node.Services.GetRequiredService<MetricsAggregator>();
-        await Eventually.TrueAsync(() => Task.FromResult(aggregator.ConsumerLag == 0), TimeSpan.FromMinutes(1), "consumer lag 0 once everything is committed");
+            var aggregator = Node.Node.Services.GetRequiredService<MetricsAggregator>();
+            await Eventually.TrueAsync(() => Task.FromResult(aggregator.ConsumerLag == 0), TimeSpan.FromMinutes(1), "consumer lag 0 once everything is committed");
 
-        // ...the client that reads receives every alert...
-        var healthyOutbox = clients.Find(healthy.ConnectionId!)!;
-        await Eventually.TrueAsync(() => Task.FromResult(healthyAlerts.Count == flagged),
-            TimeSpan.FromMinutes(1), $"the reading client to get all {flagged} alerts (it has {healthyAlerts.Count}, dropped {healthyOutbox.DroppedAlerts})");
-        Assert.Equal(0, healthyOutbox.DroppedAlerts);
+            var readerOutbox = Clients.Find(_reader.ConnectionId!)!;
+            await Eventually.TrueAsync(() => Task.FromResult(_readerAlerts.Count == flagged),
+                TimeSpan.FromMinutes(1), $"the reading client to get all {flagged} alerts (it has {_readerAlerts.Count}, dropped {readerOutbox.DroppedAlerts})");
+            Assert.Equal(0, readerOutbox.DroppedAlerts);
+            return flagged;
+        }
 
-        // ...and the stalled one held at most its bounded buffer: the server could not hand it everything, so it lost
-        // its oldest alerts (or SignalR cut it off for not reading, after which nothing more was queued for it).
-        output.WriteLine($"flagged {flagged}; stalled: sent {stalledOutbox!.SentAlerts} in {stalledOutbox.AlertPushes} pushes, " +
-                         $"queued {stalledOutbox.QueuedAlerts} (peak {stalledOutbox.PeakQueuedAlerts}), dropped {stalledOutbox.DroppedAlerts}, " +
-                         $"still connected: {clients.Find(stalled.ConnectionId) is not null}");
-        Assert.InRange(stalledOutbox.PeakQueuedAlerts, 1, AlertBuffer);
-        Assert.True(stalledOutbox.SentAlerts < flagged, "the stalled client cannot have taken every alert");
-        Assert.True(stalledOutbox.DroppedAlerts > 0 || clients.Find(stalled.ConnectionId) is null, "it lost its oldest alerts or was disconnected");
+        public async ValueTask DisposeAsync()
+        {
+            await _reader.DisposeAsync();
+            Stalled.Dispose();
+            await Node.DisposeAsync();
+        }
     }
 
     /// <summary>

@@ -8,4 +8,10 @@ internal sealed record LiveSettings
 
     /// <summary>At most this many alert pushes per second per client (alerts in between are batched).</summary>
     public int MaxAlertPushesPerSecond { get; init; } = 10;
+
+    /// <summary>
+    /// A client whose connection accepts no bytes for this long is disconnected, so a dead or stalled browser does
+    /// not hold a socket and its outbox forever (SignalR's transport send timeout; the dashboard reconnects itself).
+    /// </summary>
+    public int StalledClientTimeoutSeconds { get; init; } = 10;
 }

@@ -75,9 +75,10 @@ internal sealed record NodeSettings
         { Enabled = configuration.GetValue("Simulator:Enabled", mode == NodeMode.Embedded) });
         ValidateSimulator(simulator);
         var live = Bind(() => configuration.GetSection("Live").Get<LiveSettings>() ?? new LiveSettings());
-        if (live.AlertBufferPerClient < 1 || live.MaxAlertPushesPerSecond is < 1 or > 1000)
+        if (live.AlertBufferPerClient < 1 || live.MaxAlertPushesPerSecond is < 1 or > 1000 || live.StalledClientTimeoutSeconds < 1)
         {
-            throw new NodeConfigurationException("Live:AlertBufferPerClient must be at least 1 and Live:MaxAlertPushesPerSecond between 1 and 1000.");
+            throw new NodeConfigurationException(
+                "Live:AlertBufferPerClient and Live:StalledClientTimeoutSeconds must be at least 1, and Live:MaxAlertPushesPerSecond between 1 and 1000.");
         }
 
         var akka = mode == NodeMode.Embedded ? EmbeddedAkka(configuration) : ClusterAkka(configuration);

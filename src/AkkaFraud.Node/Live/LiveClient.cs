@@ -29,6 +29,7 @@ internal sealed class LiveClient : IAsyncDisposable
     private long _droppedAlerts;
     private long _sentAlerts;
     private long _alertPushes;
+    private int _inFlightAlerts;
     private int _peakQueuedAlerts;
 
     public LiveClient(string connectionId, int alertCapacity, int maxAlertPushesPerSecond, Func<string, object, CancellationToken, Task> send, TimeProvider clock, ILogger log)
@@ -55,6 +56,9 @@ internal sealed class LiveClient : IAsyncDisposable
     public long SentAlerts => Interlocked.Read(ref _sentAlerts);
 
     public long AlertPushes => Interlocked.Read(ref _alertPushes);
+
+    /// <summary>Alerts of the push being sent now (taken from the queue, not yet sent).</summary>
+    public int InFlightAlerts => Volatile.Read(ref _inFlightAlerts);
 
     /// <summary>Alerts waiting now, and the most that ever waited (never above <see cref="AlertCapacity"/>).</summary>
     public int QueuedAlerts => _alerts.Reader.Count;
@@ -143,8 +147,10 @@ internal sealed class LiveClient : IAsyncDisposable
                         }
 
                         nextAlertPush = _clock.GetUtcNow() + _alertPushInterval;
+                        Volatile.Write(ref _inFlightAlerts, batch.Count);
                         await SendAsync("alerts", batch.ToArray(), token);
                         Interlocked.Add(ref _sentAlerts, batch.Count);
+                        Volatile.Write(ref _inFlightAlerts, 0);
                         Interlocked.Increment(ref _alertPushes);
                         sent = true;
                     }

@@ -37,9 +37,9 @@ internal static class LiveFeedHosting
             }
         });
 
-    public static IEndpointRouteBuilder MapLiveFeed(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapLiveFeed(this IEndpointRouteBuilder app, NodeSettings settings)
     {
-        app.MapHub<LiveHub>(LiveHub.Path);
+        app.MapHub<LiveHub>(LiveHub.Path, options => options.TransportSendTimeout = TimeSpan.FromSeconds(settings.Live.StalledClientTimeoutSeconds));
         return app;
     }
 }

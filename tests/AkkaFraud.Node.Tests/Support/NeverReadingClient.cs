@@ -9,16 +9,22 @@ namespace AkkaFraud.Node.Tests.Support;
 /// <summary>
 /// A SignalR client that connects to the hub over WebSockets, completes the handshake, and then never reads another
 /// byte, with a tiny socket receive buffer: the server's sends to it stall as soon as the network buffers are full.
-/// (A real SignalR client with a blocking handler keeps reading the socket, so it cannot play this part.)
+/// It still sends a ping every few seconds, as a live client does, so the server's client timeout (no message from
+/// the client for 30 s) is not what ends it. (A real SignalR client with a blocking handler keeps reading the socket,
+/// so it cannot play this part.)
 /// </summary>
 public sealed class NeverReadingClient : IDisposable
 {
+    private static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(5);
     private readonly Socket _socket;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _pings;
 
     private NeverReadingClient(Socket socket, string connectionId)
     {
         _socket = socket;
         ConnectionId = connectionId;
+        _pings = Task.Run(PingAsync);
     }
 
     /// <summary>The server's <c>Context.ConnectionId</c> of this connection.</summary>
@@ -44,7 +50,37 @@ public sealed class NeverReadingClient : IDisposable
         return new NeverReadingClient(socket, connectionId);
     }
 
-    public void Dispose() => _socket.Dispose();
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _socket.Dispose();
+        try
+        {
+            _pings.Wait();
+        }
+        catch (AggregateException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task PingAsync()
+    {
+        var ping = MaskedTextFrame("{\"type\":6}\u001e");
+        while (!_stop.IsCancellationRequested)
+        {
+            await Task.Delay(PingInterval, _stop.Token);
+            try
+            {
+                await _socket.SendAsync(ping, _stop.Token);
+            }
+            catch (SocketException)
+            {
+                return; // the server closed the connection
+            }
+        }
+    }
 
     private static async Task ReadUpgradeResponseAsync(Socket socket)
     {
