@@ -21,6 +21,12 @@ public sealed record ClusterMemberOptions
     /// <summary>Cluster roles: <see cref="ShardingSetup.ScorerRole"/> consumes Kafka and hosts the account shards.</summary>
     public IReadOnlyList<string> Roles { get; init; } = [ShardingSetup.ScorerRole];
 
+    /// <summary>
+    /// An extra HOCON file whose settings win over the shipped <c>hocon/akkafraud.conf</c> (a deployment's tuning);
+    /// null for none.
+    /// </summary>
+    public string? HoconOverrideFile { get; init; }
+
     public bool IsScorer => Roles.Contains(ShardingSetup.ScorerRole, StringComparer.Ordinal);
 
     /// <summary>This node's own address, as a seed list would name it.</summary>

@@ -25,31 +25,12 @@ public static class FraudClusterHosting
         builder.WithCustomSerializer("akkafraud", [typeof(IFraudMessage), typeof(FraudAlert)], system => new FraudMessageSerializer(system));
 
     /// <summary>
-    /// Settings with no typed Akka.Hosting option: the external allocation client's timeout (older reference.conf had
-    /// none, so the ask never timed out) and a short rebalance interval so shards follow their partitions quickly.
-    /// The coordinator keeps its state in Distributed Data, not in the SQL journal: in Akka.NET 1.5.73 a persistent
-    /// coordinator restarts when its journal fails (the database restarting), and ExternalShardAllocationStrategy
-    /// cannot be started twice in one actor system ("external-allocation-state-account is not unique"), so the
-    /// coordinator never came back. Its state is rebuilt from the regions, and shard homes come from Kafka anyway.
-    /// </summary>
-    public static AkkaConfigurationBuilder WithFraudShardingTuning(this AkkaConfigurationBuilder builder) =>
-        builder.AddHocon(
-            """
-            akka.cluster.sharding {
-              external-shard-allocation-strategy.client-timeout = 5s
-              rebalance-interval = 2s
-              state-store-mode = ddata
-            }
-            """,
-            HoconAddMode.Prepend);
-
-    /// <summary>
     /// On scorer nodes: the <c>account</c> shard region (entities = <see cref="AccountActor"/>, shard = Kafka partition,
     /// placed by <see cref="ExternalShardAllocationStrategy"/> on the node that owns the partition) and the node's
     /// checkpoint loader. On other nodes: a proxy to the region. Either way registered as <see cref="AccountRegion"/>.
     /// </summary>
     public static AkkaConfigurationBuilder WithFraudSharding(this AkkaConfigurationBuilder builder, bool scorer) =>
-        builder.WithFraudShardingTuning().WithActors(async (system, registry, resolver) =>
+        builder.WithActors(async (system, registry, resolver) =>
         {
             var sharding = ClusterSharding.Get(system);
             if (!scorer)

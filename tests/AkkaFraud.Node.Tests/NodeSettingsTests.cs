@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using AkkaFraud.Node.Hosting;
 using AkkaFraud.Storage;
 using Microsoft.Extensions.Configuration;
@@ -35,7 +37,7 @@ public sealed class Node_settings
     [Fact]
     public void Kafka_and_a_connection_string_make_a_cluster_node_on_postgresql_without_a_simulator()
     {
-        var settings = Load(("Kafka:BootstrapServers", "kafka:9092"), ("ConnectionStrings:Fraud", Postgres), ("Node:SeedNodes", "akka.tcp://akkafraud@seed:4053"),
+        var settings = Load(("Kafka:BootstrapServers", "kafka:9092"), ("ConnectionStrings:Fraud", Postgres), ("Node:SeedNodes", "akka.tcp://akkafraud@10.0.0.5:4053"),
             ("Node:Roles", "scorer"));
 
         Assert.Equal(NodeMode.Cluster, settings.Mode);
@@ -74,9 +76,10 @@ public sealed class Node_settings
     [InlineData("Kafka:GroupId", "", "GroupId")]
     [InlineData("Fraud:BatchSize", "0", "Fraud:BatchSize")]
     [InlineData("Fraud:BatchSize", "many", "Check the spelling")]
+    [InlineData("Node:HoconFile", "/no/such/akka.conf", "/no/such/akka.conf")]
     public void A_wrong_cluster_setting_is_named(string key, string value, string named)
     {
-        (string, string)[] valid = [("Kafka:BootstrapServers", "kafka:9092"), ("ConnectionStrings:Fraud", Postgres), ("Node:SeedNodes", "akka.tcp://akkafraud@seed:4053"), ("AKKAFRAUD_ADMIN_TOKEN", Token)];
+        (string, string)[] valid = [("Kafka:BootstrapServers", "kafka:9092"), ("ConnectionStrings:Fraud", Postgres), ("Node:SeedNodes", "akka.tcp://akkafraud@10.0.0.5:4053"), ("AKKAFRAUD_ADMIN_TOKEN", Token)];
         Assert.NotNull(Load(valid));
 
         var message = Error([.. valid.Where(v => v.Item1 != key), (key, value)]);
@@ -87,7 +90,7 @@ public sealed class Node_settings
     [Fact]
     public void A_cluster_web_node_needs_the_shared_admin_token()
     {
-        var message = Error(("Kafka:BootstrapServers", "kafka:9092"), ("ConnectionStrings:Fraud", Postgres), ("Node:SeedNodes", "akka.tcp://akkafraud@seed:4053"));
+        var message = Error(("Kafka:BootstrapServers", "kafka:9092"), ("ConnectionStrings:Fraud", Postgres), ("Node:SeedNodes", "akka.tcp://akkafraud@10.0.0.5:4053"));
         Assert.Contains("AKKAFRAUD_ADMIN_TOKEN", message, StringComparison.Ordinal);
     }
 
@@ -95,7 +98,7 @@ public sealed class Node_settings
     public void A_connection_string_error_never_repeats_the_password()
     {
         var message = Error(("Kafka:BootstrapServers", "kafka:9092"), ("ConnectionStrings:Fraud", "Password=secret-password;Username=x"),
-            ("Node:SeedNodes", "akka.tcp://akkafraud@seed:4053"), ("AKKAFRAUD_ADMIN_TOKEN", Token));
+            ("Node:SeedNodes", "akka.tcp://akkafraud@10.0.0.5:4053"), ("AKKAFRAUD_ADMIN_TOKEN", Token));
         Assert.Contains("ConnectionStrings__Fraud", message, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-password", message, StringComparison.Ordinal);
     }
@@ -125,5 +128,53 @@ public sealed class Node_settings
     public void Embedded_mode_refuses_a_partial_role_list()
     {
         Assert.Contains("embedded mode runs every role", Error(("Node:Roles", "web")), StringComparison.Ordinal);
+    }
+}
+
+public sealed class Seed_node_addresses
+{
+    private static readonly Dictionary<string, IPAddress[]> Dns = new(StringComparer.Ordinal)
+    {
+        ["scorer"] = [IPAddress.Parse("172.18.0.12"), IPAddress.Parse("172.18.0.4"), IPAddress.Parse("fe80::1")],
+        ["web"] = [IPAddress.Parse("172.18.0.9")],
+    };
+
+    private static IPAddress[] Resolve(string host) =>
+        Dns.TryGetValue(host, out var addresses) ? addresses : throw new SocketException((int)SocketError.HostNotFound);
+
+    private static Uri Seed(string host) => new($"akka.tcp://akkafraud@{host}:4053");
+
+    [Fact]
+    public void A_host_name_stands_for_every_ipv4_address_it_resolves_to_in_the_same_order_on_every_node()
+    {
+        var forward = SeedNodeAddresses.Expand([Seed("web"), Seed("scorer")], Resolve);
+        var backward = SeedNodeAddresses.Expand([Seed("scorer"), Seed("web")], Resolve);
+
+        Assert.Equal(["akka.tcp://akkafraud@172.18.0.4:4053", "akka.tcp://akkafraud@172.18.0.9:4053", "akka.tcp://akkafraud@172.18.0.12:4053"], forward);
+        Assert.Equal(forward, backward);
+    }
+
+    [Fact]
+    public void A_name_not_in_dns_yet_is_skipped_and_an_address_is_kept_as_written()
+    {
+        var seeds = SeedNodeAddresses.Expand([Seed("no-scorer-yet"), Seed("10.1.2.3"), Seed("web")], Resolve);
+
+        Assert.Equal(["akka.tcp://akkafraud@10.1.2.3:4053", "akka.tcp://akkafraud@172.18.0.9:4053"], seeds);
+    }
+
+    [Fact]
+    public void A_seed_list_in_which_no_name_resolves_says_so()
+    {
+        var message = Assert.Throws<NodeConfigurationException>(() => NodeSettings.Load(new ConfigurationBuilder().AddInMemoryCollection(
+            new Dictionary<string, string?>
+            {
+                ["Kafka:BootstrapServers"] = "kafka:9092",
+                ["ConnectionStrings:Fraud"] = "Host=db;Username=fraud;Password=secret-password",
+                ["Node:SeedNodes"] = "akka.tcp://akkafraud@no-such-host.invalid:4053",
+                ["Node:Roles"] = "scorer",
+            }).Build())).Message;
+
+        Assert.Contains("no-such-host.invalid", message, StringComparison.Ordinal);
+        Assert.Contains("resolves", message, StringComparison.Ordinal);
     }
 }

@@ -29,9 +29,7 @@ internal static class NodeComposition
                 loggers.AddLogger<AkkaEventLogger>();
             })
             .WithClusterMember(settings.Akka)
-            .WithLiveFeed(settings)
-            // The host's lifetime ends the process; coordinated shutdown must not exit the CLR under it.
-            .AddHocon("akka.coordinated-shutdown.exit-clr = off", HoconAddMode.Prepend));
+            .WithLiveFeed(settings));
         return services;
     }
 }

@@ -81,7 +81,10 @@ internal sealed record NodeSettings
                 "Live:AlertBufferPerClient and Live:StalledClientTimeoutSeconds must be at least 1, and Live:MaxAlertPushesPerSecond between 1 and 1000.");
         }
 
-        var akka = mode == NodeMode.Embedded ? EmbeddedAkka(configuration) : ClusterAkka(configuration);
+        var akka = (mode == NodeMode.Embedded ? EmbeddedAkka(configuration) : ClusterAkka(configuration)) with
+        {
+            HoconOverrideFile = HoconOverrideFile(configuration),
+        };
         var isWeb = akka.Roles.Contains(WebRole, StringComparer.Ordinal);
         var token = configuration[AdminTokenVariable];
         var generated = false;
@@ -211,7 +214,7 @@ internal sealed record NodeSettings
         }
 
         var hostname = configuration["Node:Hostname"] is { Length: > 0 } h ? h : "0.0.0.0";
-        var publicHostname = configuration["Node:PublicHostname"] is { Length: > 0 } p ? p : hostname == "0.0.0.0" ? Dns.GetHostName() : null;
+        var publicHostname = configuration["Node:PublicHostname"] is { Length: > 0 } p ? p : hostname == "0.0.0.0" ? SeedNodeAddresses.OwnAddress() : null;
         var portText = configuration["Node:Port"] ?? "4053";
         if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
@@ -219,25 +222,54 @@ internal sealed record NodeSettings
         }
 
         var seedsText = configuration["Node:SeedNodes"];
-        var seeds = (seedsText ?? string.Join(',', configuration.GetSection("Node:SeedNodes").GetChildren().Select(c => c.Value)))
+        var seedTexts = (seedsText ?? string.Join(',', configuration.GetSection("Node:SeedNodes").GetChildren().Select(c => c.Value)))
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (seeds.Length == 0)
+        if (seedTexts.Length == 0)
         {
             throw new NodeConfigurationException(
-                "Node:SeedNodes is not set: a cluster node joins through seed nodes. Set Node__SeedNodes to a comma-separated list such as \"akka.tcp://akkafraud@scorer-1:4053,akka.tcp://akkafraud@scorer-2:4053\".");
+                "Node:SeedNodes is not set: a cluster node joins through seed nodes. Set Node__SeedNodes to a comma-separated list such as \"akka.tcp://akkafraud@web:4053,akka.tcp://akkafraud@scorer:4053\" (a host name stands for every address it resolves to).");
         }
 
-        var options = new ClusterMemberOptions { Hostname = hostname, PublicHostname = publicHostname, Port = port, Roles = roles };
-        foreach (var seed in seeds)
+        var options = new ClusterMemberOptions
+        {
+            Hostname = hostname,
+            PublicHostname = publicHostname,
+            Port = port,
+            Roles = roles,
+        };
+        var seedUris = new List<Uri>();
+        foreach (var seed in seedTexts)
         {
             if (!Uri.TryCreate(seed, UriKind.Absolute, out var uri) || uri.Scheme != "akka.tcp" || uri.UserInfo != options.SystemName || uri.Port <= 0)
             {
                 throw new NodeConfigurationException(
                     $"Node:SeedNodes entry \"{seed}\" is not a node address: write akka.tcp://{options.SystemName}@host:port (the system name must be \"{options.SystemName}\").");
             }
+
+            seedUris.Add(uri);
+        }
+
+        var seeds = SeedNodeAddresses.Expand(seedUris, Dns.GetHostAddresses);
+        if (seeds.Count == 0)
+        {
+            throw new NodeConfigurationException(
+                $"none of the host names in Node:SeedNodes ({string.Join(", ", seedUris.Select(u => u.Host).Distinct())}) resolves to an address: start the seed service first, or fix the names.");
         }
 
         return options with { SeedNodes = seeds };
+    }
+
+    private static string? HoconOverrideFile(IConfiguration configuration)
+    {
+        if (configuration["Node:HoconFile"] is not { Length: > 0 } file)
+        {
+            return null;
+        }
+
+        var path = Path.GetFullPath(file);
+        return File.Exists(path)
+            ? path
+            : throw new NodeConfigurationException($"Node:HoconFile names {path}, which does not exist: mount the file there, or unset Node__HoconFile to run with the shipped hocon/akkafraud.conf.");
     }
 
     private static List<string> ParseRoles(string roles) =>

@@ -87,7 +87,6 @@ internal sealed class ScoringNode : IAsyncDisposable
                         akka.cluster.failure-detector.acceptable-heartbeat-pause = 3s
                         akka.cluster.sharding.coordinator-failure-backoff = 1s
                         akka.cluster.sharding.retry-interval = 500ms
-                        akka.coordinated-shutdown.exit-clr = off
                         """,
                         HoconAddMode.Prepend));
             })
