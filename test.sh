@@ -100,6 +100,18 @@ fi
 # Installed (or there already): a missing browser is now a failure of the browser tests, never a skip.
 if [ -x "$chromium_bin" ]; then export AKKAFRAUD_REQUIRE_BROWSER=1; fi
 
+# ---- docker-compose (the compose file's check) -----------------------------------------------------
+# No Docker engine is needed: the end-to-end tests run `docker-compose config` on docker-compose.yml.
+if ! command -v docker-compose >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "docker-compose is not installed; installing the Debian package 'docker-compose' (to check docker-compose.yml)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; } \
+      || die "could not install the Debian package 'docker-compose' (apt-get failed, output above); the compose file's test needs it."
+  else
+    die "docker-compose is not installed and this is not root: install it (Debian: 'apt-get install docker-compose', or Docker's compose plugin as docker-compose) so the compose file can be checked."
+  fi
+fi
+
 # ---- build and test -----------------------------------------------------------------------------
 target=AkkaFraud.sln
 if [ $# -gt 0 ] && [ -e "$1" ]; then target=$1; shift; fi
