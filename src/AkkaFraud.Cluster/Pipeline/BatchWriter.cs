@@ -124,6 +124,20 @@ internal sealed class BatchWriter(
         return new CommittedBatch(prepared, Stopwatch.GetElapsedTime(started));
     }
 
+    /// <summary>
+    /// A dead letter's payload beyond this goes to Kafka truncated, with its size and hash in headers: a record the
+    /// broker accepted may still be too large to produce again (Kafka's default message limit is 1 MB), and one
+    /// record must never stall the pipeline. The warehouse keeps the whole payload.
+    /// </summary>
+    public const int DeadLetterPayloadLimit = 512 * 1024;
+
+    /// <summary>Errors no retry can cure: the message itself is what Kafka refuses.</summary>
+    private static readonly HashSet<ErrorCode> PermanentErrors =
+    [
+        // librdkafka reports its own size check as the broker's code ("Broker: Message size too large").
+        ErrorCode.MsgSizeTooLarge, ErrorCode.InvalidMsg, ErrorCode.InvalidMsgSize, ErrorCode.RecordListTooLarge, ErrorCode.Local_BadMsg,
+    ];
+
     private async Task PublishToKafkaAsync(List<FraudAlert> alerts, List<DeadLetterRecord> deadLetters)
     {
         if (alerts.Count == 0 && deadLetters.Count == 0)
@@ -134,29 +148,17 @@ internal sealed class BatchWriter(
         var deliveries = new List<Task>(alerts.Count + deadLetters.Count);
         foreach (var alert in alerts)
         {
-            deliveries.Add(producer.ProduceAsync(kafka.AlertsTopic, new Message<byte[]?, byte[]?>
+            deliveries.Add(DeliverAsync(kafka.AlertsTopic, new Message<byte[]?, byte[]?>
             {
                 Key = Encoding.UTF8.GetBytes(alert.Transaction.AccountId),
                 Value = alert.ToJson(),
                 Headers = new Headers { { "alert-id", Encoding.UTF8.GetBytes(alert.AlertId) } },
-            }));
+            }, $"alert {alert.AlertId}"));
         }
 
         foreach (var dead in deadLetters)
         {
-            deliveries.Add(producer.ProduceAsync(kafka.DeadLetterTopic, new Message<byte[]?, byte[]?>
-            {
-                Key = null,
-                Value = dead.Payload.ToArray(),
-                Headers = new Headers
-                {
-                    { "source-topic", Encoding.UTF8.GetBytes(dead.Topic) },
-                    { "source-partition", Encoding.UTF8.GetBytes(dead.KafkaPartition.ToString(CultureInfo.InvariantCulture)) },
-                    { "source-offset", Encoding.UTF8.GetBytes(dead.KafkaOffset.ToString(CultureInfo.InvariantCulture)) },
-                    { "reason-code", Encoding.UTF8.GetBytes(dead.ReasonCode) },
-                    { "reason-detail", Encoding.UTF8.GetBytes(dead.Detail) },
-                },
-            }));
+            deliveries.Add(DeliverAsync(kafka.DeadLetterTopic, DeadLetterMessage(dead), $"dead letter of {dead.Topic}[{dead.KafkaPartition}]@{dead.KafkaOffset}"));
         }
 
         try
@@ -168,5 +170,57 @@ internal sealed class BatchWriter(
             log.Warning("Publishing {0} alerts and {1} dead letters to Kafka failed: {2}", alerts.Count, deadLetters.Count, exception.Error.Reason);
             throw;
         }
+    }
+
+    /// <summary>
+    /// One message to Kafka. A refusal no retry can cure (<see cref="PermanentErrors"/>) is tried once more, then
+    /// isolated to this message: logged, counted (<see cref="PipelineMetrics.Undeliverable"/>) and left out, so the
+    /// batch commits; its verdict or dead letter is in the warehouse all the same. Anything else (the broker
+    /// unreachable, a timeout) fails the batch, which is retried from the stored offsets.
+    /// </summary>
+    private async Task DeliverAsync(string topic, Message<byte[]?, byte[]?> message, string what)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await producer.ProduceAsync(topic, message);
+                return;
+            }
+            catch (ProduceException<byte[]?, byte[]?> exception) when (PermanentErrors.Contains(exception.Error.Code))
+            {
+                if (attempt < 2)
+                {
+                    continue;
+                }
+
+                PipelineMetrics.Undeliverable.Add(1, new KeyValuePair<string, object?>("topic", topic));
+                log.Error("Kafka refused the {0} ({1} bytes) on {2} twice: {3}. It is left out of {2}; the warehouse has it.",
+                    what, message.Value?.Length ?? 0, topic, exception.Error.Reason);
+                return;
+            }
+        }
+    }
+
+    private static Message<byte[]?, byte[]?> DeadLetterMessage(DeadLetterRecord dead)
+    {
+        var payload = dead.Payload.Span;
+        var headers = new Headers
+        {
+            { "source-topic", Encoding.UTF8.GetBytes(dead.Topic) },
+            { "source-partition", Encoding.UTF8.GetBytes(dead.KafkaPartition.ToString(CultureInfo.InvariantCulture)) },
+            { "source-offset", Encoding.UTF8.GetBytes(dead.KafkaOffset.ToString(CultureInfo.InvariantCulture)) },
+            { "reason-code", Encoding.UTF8.GetBytes(dead.ReasonCode) },
+            { "reason-detail", Encoding.UTF8.GetBytes(dead.Detail) },
+        };
+        if (payload.Length <= DeadLetterPayloadLimit)
+        {
+            return new Message<byte[]?, byte[]?> { Key = null, Value = payload.ToArray(), Headers = headers };
+        }
+
+        headers.Add("payload-truncated", Encoding.UTF8.GetBytes("true"));
+        headers.Add("payload-size", Encoding.UTF8.GetBytes(payload.Length.ToString(CultureInfo.InvariantCulture)));
+        headers.Add("payload-sha256", Encoding.UTF8.GetBytes(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(payload))));
+        return new Message<byte[]?, byte[]?> { Key = null, Value = payload[..DeadLetterPayloadLimit].ToArray(), Headers = headers };
     }
 }
