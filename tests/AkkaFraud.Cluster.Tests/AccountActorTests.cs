@@ -34,10 +34,17 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
         Country = "DE",
     };
 
+    /// <summary>This node's runs of partition 3; the accounts of a test score in the run it began last.</summary>
+    private readonly PartitionProgress _progress = new();
+
+    /// <summary>Begins a new run of partition 3 on this node (an assignment) and returns its epoch.</summary>
+    private long NewRun(long startOffset = 100) => _progress.Begin(3, startOffset, storedOffset: null).Epoch;
+
     private IActorRef Account(PartitionProgress? progress = null, TimeSpan? idle = null, int checkpointEvery = 1)
     {
+        progress ??= _progress;
         var loader = Sys.ActorOf(CheckpointLoader.Props(Store));
-        return Sys.ActorOf(AccountActor.Props("a-1", loader, new RuleSetSource(RuleSet.Default), progress ?? new PartitionProgress(),
+        return Sys.ActorOf(AccountActor.Props("a-1", loader, new RuleSetSource(RuleSet.Default), progress,
             new AccountSettings { PassivateAfterIdle = idle ?? TimeSpan.FromMinutes(5), CheckpointEvery = checkpointEvery }));
     }
 
@@ -45,10 +52,11 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
     public void An_account_hands_out_its_state_for_a_checkpoint_every_N_transactions()
     {
         var account = Account(checkpointEvery: 3);
+        var epoch = NewRun();
 
         for (var i = 0; i < 7; i++)
         {
-            account.Tell(new ScoreTransaction(i, 3, 100 + i, 1, Tx($"t-{i}", i)), TestActor);
+            account.Tell(new ScoreTransaction(i, 3, 100 + i, epoch, Tx($"t-{i}", i)), TestActor);
         }
 
         var checkpoints = Enumerable.Range(0, 7).Select(_ => ExpectMsg<TransactionScored>().Checkpoint).ToList();
@@ -74,9 +82,10 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
         // Seven transactions, a checkpoint after the third; all seven rows committed with the partition's offset.
         var transactions = Enumerable.Range(0, 8).Select(i => Tx($"t-{i}", i * 5, amount: 100 + i)).ToList();
         var first = Account(checkpointEvery: 3);
+        var firstRun = NewRun();
         for (var i = 0; i < 7; i++)
         {
-            first.Tell(new ScoreTransaction(i, 3, 100 + i, 1, transactions[i]), TestActor);
+            first.Tell(new ScoreTransaction(i, 3, 100 + i, firstRun, transactions[i]), TestActor);
         }
 
         var replies = Enumerable.Range(0, 7).Select(_ => ExpectMsg<TransactionScored>()).ToList();
@@ -91,7 +100,7 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
 
         // A fresh activation (another node, after a crash) scores the eighth exactly as the pure replay of all eight.
         var second = Account(checkpointEvery: 3);
-        second.Tell(new ScoreTransaction(8, 3, 107, 2, transactions[7]), TestActor);
+        second.Tell(new ScoreTransaction(8, 3, 107, NewRun(107), transactions[7]), TestActor);
 
         var verdict = ExpectMsg<TransactionScored>().Verdict;
         Assert.Equal(RuleEngine.Replay(transactions, RuleSet.Default)[^1], verdict);
@@ -104,10 +113,11 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
     public void A_new_account_scores_its_transactions_in_order_and_returns_its_state()
     {
         var account = Account();
+        var epoch = NewRun();
 
         for (var i = 0; i < 7; i++)
         {
-            account.Tell(new ScoreTransaction(i, 3, 100 + i, 1, Tx($"t-{i}", i)), TestActor);
+            account.Tell(new ScoreTransaction(i, 3, 100 + i, epoch, Tx($"t-{i}", i)), TestActor);
         }
 
         var replies = Enumerable.Range(0, 7).Select(_ => ExpectMsg<TransactionScored>()).ToList();
@@ -120,7 +130,8 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
     public async Task A_new_epoch_reloads_the_stored_checkpoint_and_forgets_uncommitted_work()
     {
         var account = Account();
-        account.Tell(new ScoreTransaction(1, 3, 100, 1, Tx("t-1", 0)), TestActor);
+        var epoch1 = NewRun();
+        account.Tell(new ScoreTransaction(1, 3, 100, epoch1, Tx("t-1", 0)), TestActor);
         var committed = ExpectMsg<TransactionScored>();
         await Store.WriteBatchAsync(new StoreBatch
         {
@@ -130,20 +141,43 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
         });
 
         // Scored in epoch 1 but never committed: a restart from the stored offset (epoch 2) must not see it.
-        account.Tell(new ScoreTransaction(2, 3, 101, 1, Tx("t-2", 1)), TestActor);
+        account.Tell(new ScoreTransaction(2, 3, 101, epoch1, Tx("t-2", 1)), TestActor);
         Assert.Equal(2, AccountState.FromBytes(ExpectMsg<TransactionScored>().Checkpoint).TransactionCount);
 
-        account.Tell(new ScoreTransaction(3, 3, 101, 2, Tx("t-2", 1)), TestActor);
+        account.Tell(new ScoreTransaction(3, 3, 101, NewRun(101), Tx("t-2", 1)), TestActor);
         var replayed = ExpectMsg<TransactionScored>();
         Assert.False(replayed.Verdict.IsDuplicate);
         Assert.Equal(2, AccountState.FromBytes(replayed.Checkpoint).TransactionCount);
     }
 
     [Fact]
+    public void A_late_message_of_an_ended_run_does_not_make_the_account_forget_what_it_scored_in_the_current_run()
+    {
+        var account = Account();
+        var ended = NewRun();
+        account.Tell(new ScoreTransaction(90, 3, 100, ended, Tx("t-old-1", 0)), TestActor);
+        var current = NewRun();
+        for (var i = 0; i < 6; i++)
+        {
+            account.Tell(new ScoreTransaction(i, 3, 100 + i, current, Tx($"t-{i}", i)), TestActor);
+        }
+
+        // Overtaken in the region by the current run's messages: scored against the ended run's own state.
+        account.Tell(new ScoreTransaction(91, 3, 101, ended, Tx("t-old-2", 0.5)), TestActor);
+        account.Tell(new ScoreTransaction(6, 3, 106, current, Tx("t-6", 6)), TestActor);
+
+        var replies = Enumerable.Range(0, 9).Select(_ => ExpectMsg<TransactionScored>()).ToList();
+        Assert.Equal([90, 0, 1, 2, 3, 4, 5, 91, 6], replies.Select(r => r.CorrelationId));
+        Assert.Equal(2, AccountState.FromBytes(replies[7].Checkpoint).TransactionCount);
+        Assert.Equal("velocity-burst", Assert.Single(replies[^1].Verdict.Reasons).RuleId); // 7 of the current run in 60 s > 5
+        Assert.Equal(7, AccountState.FromBytes(replies[^1].Checkpoint).TransactionCount);
+    }
+
+    [Fact]
     public void An_account_answers_a_summary_query_from_its_state()
     {
         var account = Account();
-        account.Tell(new ScoreTransaction(1, 3, 100, 1, Tx("t-1", 0)), TestActor);
+        account.Tell(new ScoreTransaction(1, 3, 100, NewRun(), Tx("t-1", 0)), TestActor);
         ExpectMsg<TransactionScored>();
 
         account.Tell(new GetAccountSummary("a-1", 3), TestActor);

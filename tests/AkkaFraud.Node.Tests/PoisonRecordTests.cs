@@ -6,6 +6,7 @@ using AkkaFraud.Cluster.Pipeline;
 using AkkaFraud.Node.Tests.Support;
 using AkkaFraud.Simulator;
 using AkkaFraud.Streams.Kafka;
+using AkkaFraud.TestSupport;
 using Confluent.Kafka;
 
 namespace AkkaFraud.Node.Tests;
@@ -49,7 +50,7 @@ public sealed class Poison_records
         Assert.Equal("oversized_record", stored.ReasonCode);
         Assert.True(huge.AsSpan().SequenceEqual(stored.Payload.Span), "the warehouse keeps the whole payload");
 
-        var copy = Assert.Single(await ReadTopicAsync(kafka, kafka.DeadLetterTopic),
+        var copy = Assert.Single(ReadTopic(kafka, kafka.DeadLetterTopic),
             m => Header(m, "source-offset") == hugeOffset.ToString(System.Globalization.CultureInfo.InvariantCulture) && Header(m, "source-partition") == stored.KafkaPartition.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("true", Header(copy, "payload-truncated"));
         Assert.Equal(huge.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), Header(copy, "payload-size"));
@@ -97,9 +98,9 @@ public sealed class Poison_records
             TimeSpan.FromMinutes(2), $"all {Count} records committed although Kafka refused some of their alerts");
 
         var flagged = (await node.Store.GetTotalsAsync()).Flagged;
-        var alertsOnKafka = (await ReadTopicAsync(kafka, kafka.AlertsTopic)).Select(m => Header(m, "alert-id")).Distinct(StringComparer.Ordinal).Count();
+        var onKafka = ReadTopic(kafka, kafka.AlertsTopic);
+        var alertsOnKafka = onKafka.Select(m => Header(m, "alert-id")).Distinct(StringComparer.Ordinal).Count();
         Assert.Equal(Count, flagged);
-        var onKafka = await ReadTopicAsync(kafka, kafka.AlertsTopic);
         Assert.True(undeliverable.Alerts > 0, $"the test must make Kafka refuse some alerts (largest on Kafka: {onKafka.Max(m => m.Value!.Length)} bytes, {onKafka.Count} alerts, {kafka.Producer.Properties.Count} producer properties)");
         Assert.True(alertsOnKafka > 0, "alerts small enough still reach Kafka");
         Assert.Equal(flagged, alertsOnKafka + undeliverable.Alerts);
@@ -123,36 +124,9 @@ public sealed class Poison_records
     private static string? Header(Message<byte[]?, byte[]?> message, string name) =>
         message.Headers.TryGetLastBytes(name, out var value) ? Encoding.UTF8.GetString(value) : null;
 
-    private static Task<List<Message<byte[]?, byte[]?>>> ReadTopicAsync(KafkaSettings kafka, string topic)
-    {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
-        {
-            BootstrapServers = kafka.BootstrapServers,
-            GroupId = "poison-test-" + Guid.NewGuid().ToString("N"),
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
-            FetchMaxBytes = 4_000_000,
-            MaxPartitionFetchBytes = 4_000_000,
-        }).Build();
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka.BootstrapServers }).Build();
-        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
-        var ends = partitions.ToDictionary(p => p.Partition.Value, p => consumer.QueryWatermarkOffsets(p, TimeSpan.FromSeconds(10)).High.Value);
-        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(p, Offset.Beginning)));
-        var messages = new List<Message<byte[]?, byte[]?>>();
-        var positions = partitions.ToDictionary(p => p.Partition.Value, _ => 0L);
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (positions.Any(p => p.Value < ends[p.Key]))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"could not read {topic} to its end");
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } result)
-            {
-                messages.Add(result.Message);
-                positions[result.Partition.Value] = result.Offset.Value + 1;
-            }
-        }
-
-        return Task.FromResult(messages);
-    }
+    /// <summary>The embedded node's alert and dead-letter topics have 3 partitions.</summary>
+    private static List<Message<byte[]?, byte[]?>> ReadTopic(KafkaSettings kafka, string topic) =>
+        [.. KafkaTopic.ReadAll(kafka.BootstrapServers, topic, 3).Select(r => r.Message)];
 
     /// <summary>Counts <see cref="PipelineMetrics.Undeliverable"/> per topic while alive (the node runs in this process).</summary>
     private sealed class UndeliverableCount : IDisposable

@@ -7,9 +7,13 @@ namespace AkkaFraud.Cluster.Accounts;
 
 /// <summary>
 /// One account: scores its transactions with the pure <see cref="RuleEngine"/>, one at a time, in the order they come.
-/// Its state is loaded when it starts and whenever a new epoch of its partition begins (messages wait in the stash
-/// meanwhile): the stored checkpoint plus a replay of the account's rows stored after it, so it always equals the state
-/// as of the stored offset plus what it scored since. It hands out its state for a checkpoint every
+/// Each run (epoch) of its partition scores against a state of its own, loaded when the run's first message arrives
+/// (messages wait in the stash meanwhile): the stored checkpoint plus a replay of the account's rows stored after it,
+/// so it always equals the state as of the stored offset plus what that run scored since. Runs overlap after a
+/// failure: a restarted pipeline's, or a new owner's, messages may overtake an ended run's still buffered in the
+/// region, and a zombie may send on for a while. One shared state would then be reloaded back and forth, and each
+/// reload would forget the other run's uncommitted work; the offset fencing decides which run's verdicts commit. The
+/// last <see cref="MaxRuns"/> runs are kept. It hands out its state for a checkpoint every
 /// <see cref="AccountSettings.CheckpointEvery"/> transactions. (A re-sent transaction whose original has left the
 /// retained history is scored as new but not stored again, so a replay does not see it; it is then older than every
 /// rule's window, so no verdict can tell.) It passivates when idle, but never while it holds the only copy of uncommitted state.
@@ -26,17 +30,29 @@ internal sealed class AccountActor : UntypedActor, IWithStash, IWithTimers
     private readonly AccountSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    private AccountState? _state;
-    private long _epoch = QueryEpoch;
+    /// <summary>Runs held at once: the current one and the one it overlaps with after a failure.</summary>
+    private const int MaxRuns = 2;
+
+    /// <summary>Per epoch, most recently used last.</summary>
+    private readonly List<(long Epoch, RunState Run)> _runs = [];
     private long _loadingEpoch;
-    private int _partition = -1;
-    private long _lastOffset = -1;
-    private int _sinceCheckpoint;
 
     /// <summary>Set by every message that counts as activity; cleared by each <see cref="IdleCheck"/>.</summary>
     private bool _activeSinceIdleCheck;
 
     private sealed record RetryLoad : INoSerializationVerificationNeeded;
+
+    /// <summary>One run's view of the account: its state and the last offset it scored (for safe passivation).</summary>
+    private sealed class RunState(AccountState state, int sinceCheckpoint)
+    {
+        public AccountState State { get; } = state;
+
+        public int Partition { get; set; } = -1;
+
+        public long LastOffset { get; set; } = -1;
+
+        public int SinceCheckpoint { get; set; } = sinceCheckpoint;
+    }
 
     private sealed record IdleCheck : INoSerializationVerificationNeeded
     {
@@ -77,23 +93,22 @@ internal sealed class AccountActor : UntypedActor, IWithStash, IWithTimers
 
         switch (message)
         {
-            case ScoreTransaction score when _state is not null && score.Epoch == _epoch:
-                var verdict = RuleEngine.Apply(_state, score.Transaction, _rules.Current);
-                _partition = score.Partition;
-                _lastOffset = score.Offset;
-                Sender.Tell(new TransactionScored(score.CorrelationId, verdict, CheckpointIfDue()));
+            case ScoreTransaction score when Run(score.Epoch) is { } run:
+                var verdict = RuleEngine.Apply(run.State, score.Transaction, _rules.Current);
+                run.Partition = score.Partition;
+                run.LastOffset = score.Offset;
+                Sender.Tell(new TransactionScored(score.CorrelationId, verdict, CheckpointIfDue(run)));
                 break;
             case ScoreTransaction score:
-                _partition = score.Partition;
                 StartLoading(score.Epoch);
                 Stash.Stash();
                 break;
-            case GetAccountSummary when _state is null:
+            case GetAccountSummary when _runs.Count == 0:
                 StartLoading(QueryEpoch);
                 Stash.Stash();
                 break;
             case GetAccountSummary:
-                Sender.Tell(Summary(_state));
+                Sender.Tell(Summary(_runs[^1].Run.State));
                 break;
             case IdleCheck when _activeSinceIdleCheck:
                 _activeSinceIdleCheck = false;
@@ -119,14 +134,18 @@ internal sealed class AccountActor : UntypedActor, IWithStash, IWithTimers
         switch (message)
         {
             case CheckpointLoaded loaded:
-                _state = Restore(loaded.State);
+                var state = Restore(loaded.State);
                 foreach (var transaction in loaded.Replay)
                 {
-                    RuleEngine.Apply(_state, transaction, _rules.Current);
+                    RuleEngine.Apply(state, transaction, _rules.Current);
                 }
 
-                _sinceCheckpoint = loaded.Replay.Count;
-                _epoch = _loadingEpoch;
+                _runs.Add((_loadingEpoch, new RunState(state, loaded.Replay.Count)));
+                if (_runs.Count > MaxRuns)
+                {
+                    _runs.RemoveAt(0);
+                }
+
                 Become(OnReceive);
                 Stash.UnstashAll();
                 break;
@@ -145,15 +164,34 @@ internal sealed class AccountActor : UntypedActor, IWithStash, IWithTimers
         }
     }
 
-    private byte[]? CheckpointIfDue()
+    /// <summary>The run of this epoch, made the most recently used; null when this account has not loaded it.</summary>
+    private RunState? Run(long epoch)
     {
-        if (++_sinceCheckpoint < _settings.CheckpointEvery)
+        var index = _runs.FindIndex(r => r.Epoch == epoch);
+        if (index < 0)
         {
             return null;
         }
 
-        _sinceCheckpoint = 0;
-        return _state!.ToBytes();
+        var entry = _runs[index];
+        if (index != _runs.Count - 1)
+        {
+            _runs.RemoveAt(index);
+            _runs.Add(entry);
+        }
+
+        return entry.Run;
+    }
+
+    private byte[]? CheckpointIfDue(RunState run)
+    {
+        if (++run.SinceCheckpoint < _settings.CheckpointEvery)
+        {
+            return null;
+        }
+
+        run.SinceCheckpoint = 0;
+        return run.State.ToBytes();
     }
 
     private AccountState Restore(ReadOnlyMemory<byte>? bytes)
@@ -178,7 +216,7 @@ internal sealed class AccountActor : UntypedActor, IWithStash, IWithTimers
 
     private void PassivateIfSafe()
     {
-        if (_partition < 0 || _progress.IsSafeToForget(_partition, _epoch, _lastOffset))
+        if (_runs.TrueForAll(r => r.Run.Partition < 0 || _progress.IsSafeToForget(r.Run.Partition, r.Epoch, r.Run.LastOffset)))
         {
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
         }

@@ -98,24 +98,8 @@ internal sealed class PipelineHarness : IAsyncDisposable
     /// </summary>
     public Task ProduceSteadilyAsync(int recordsPerSecond = 6_000)
     {
-        _producing = Task.Run(() => Oracle.ProduceAsync(Kafka.BootstrapServers, KafkaSettings.TransactionsTopic, Paced(Oracle.Records, recordsPerSecond)));
+        _producing = Task.Run(() => Oracle.ProduceAsync(Kafka.BootstrapServers, KafkaSettings.TransactionsTopic, Oracle.Paced(Oracle.Records, recordsPerSecond)));
         return _producing;
-    }
-
-    private static IEnumerable<SimulatedRecord> Paced(IEnumerable<SimulatedRecord> records, int perSecond)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var count = 0;
-        foreach (var record in records)
-        {
-            var due = TimeSpan.FromSeconds(++count / (double)perSecond) - clock.Elapsed;
-            if (due > TimeSpan.Zero)
-            {
-                Thread.Sleep(due);
-            }
-
-            yield return record;
-        }
     }
 
     /// <summary>Waits until at least <paramref name="share"/> of the transactions are committed.</summary>

@@ -5,7 +5,7 @@ using AkkaFraud.Simulator;
 using AkkaFraud.Storage;
 using Confluent.Kafka;
 
-namespace AkkaFraud.Cluster.Tests.Support;
+namespace AkkaFraud.TestSupport;
 
 /// <summary>
 /// What the warehouse must hold after the pipeline consumed <see cref="Records"/>: the pure engine's replay of the
@@ -13,7 +13,7 @@ namespace AkkaFraud.Cluster.Tests.Support;
 /// every invalid record once, as a dead letter with the parser's reason. And what Kafka must hold: an alert for every
 /// flagged verdict, a dead-letter record for every invalid record.
 /// </summary>
-internal sealed class Oracle
+public sealed class Oracle
 {
     private Oracle(
         IReadOnlyList<SimulatedRecord> records,
@@ -105,6 +105,23 @@ internal sealed class Oracle
         }
 
         return new Oracle(records, byAccount, deadLetters, alerts);
+    }
+
+    /// <summary>The records at a steady rate, so that a fault lands while they are still arriving.</summary>
+    public static IEnumerable<SimulatedRecord> Paced(IEnumerable<SimulatedRecord> records, int perSecond)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var count = 0;
+        foreach (var record in records)
+        {
+            var due = TimeSpan.FromSeconds(++count / (double)perSecond) - clock.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                Thread.Sleep(due);
+            }
+
+            yield return record;
+        }
     }
 
     /// <summary>Produces the records in order, each with its own timestamp (the parser's reference time).</summary>

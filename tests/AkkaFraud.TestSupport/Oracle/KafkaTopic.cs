@@ -1,9 +1,9 @@
 using Confluent.Kafka;
 
-namespace AkkaFraud.Cluster.Tests.Support;
+namespace AkkaFraud.TestSupport;
 
 /// <summary>Reads Kafka the way any outside consumer would: no group, every partition from its low to its high watermark.</summary>
-internal static class KafkaTopic
+public static class KafkaTopic
 {
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(10);
 
