@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using AkkaFraud.Domain;
+using AkkaFraud.Storage;
+using AkkaFraud.Streams.Kafka.Embedded;
+using AkkaFraud.TestSupport;
+using Xunit.Abstractions;
+
+namespace AkkaFraud.EndToEnd.Tests.Support;
+
+/// <summary>
+/// A cluster of published nodes as separate OS processes: one web node and N scorers, each on a loopback address of
+/// its own (127.0.0.x, the same ports on every one, as containers have), configured only by the environment variables
+/// docker-compose.yml sets, against a Kafka this test process hosts (a real Kafka-protocol server over TCP) and a
+/// fresh database on the test PostgreSQL.
+/// </summary>
+public sealed partial class ProcessCluster : IAsyncDisposable
+{
+    public const int Partitions = 12;
+    public const string AdminToken = "end-to-end-admin-token-0123456789";
+    private const int OutputPartitions = 3;
+
+    private readonly PublishedNode _published;
+    private readonly ITestOutputHelper _output;
+    private readonly PostgresDatabase _database;
+    private readonly string _directory = Directory.CreateTempSubdirectory("akkafraud-cluster-").FullName;
+    private readonly int _remotingPort = TestPorts.Free();
+    private readonly int _httpPort = TestPorts.Free();
+    private readonly Dictionary<string, NodeProcess> _nodes = new(StringComparer.Ordinal);
+    private readonly List<string> _hosts;
+
+    private ProcessCluster(PublishedNode published, ITestOutputHelper output, PostgresDatabase database, int hosts, Oracle oracle)
+    {
+        _published = published;
+        _output = output;
+        _database = database;
+        Oracle = oracle;
+        _hosts = [.. Enumerable.Range(0, hosts).Select(i => $"127.0.0.{10 + i}")];
+        Kafka = new EmbeddedKafka(brokerCount: 1, groupInitialRebalanceDelay: TimeSpan.Zero);
+        Kafka.CreateTopic("transactions", Partitions);
+        Kafka.CreateTopic("fraud-alerts", OutputPartitions);
+        Kafka.CreateTopic("transactions-dlq", OutputPartitions);
+    }
+
+    public EmbeddedKafka Kafka { get; }
+
+    public Oracle Oracle { get; }
+
+    public IFraudStore Store { get; private set; } = null!;
+
+    public NodeProcess Web => _nodes["web"];
+
+    public IEnumerable<NodeProcess> Scorers => _nodes.Values.Where(n => n.Name != "web");
+
+    public NodeProcess Node(string name) => _nodes[name];
+
+    /// <summary>
+    /// Starts the web node, then the scorers, and waits until every one is ready. <paramref name="spareScorers"/> more
+    /// are in every node's seed list, to be started later (a seed that is not running is simply not answered).
+    /// </summary>
+    public static async Task<ProcessCluster> StartAsync(PublishedNode published, ITestOutputHelper output, int scorers, int records, int seed, int spareScorers = 0)
+    {
+        var database = new PostgresDatabase();
+        await database.InitializeAsync();
+        var oracle = Oracle.For(Oracle.Generate(records, seed, accounts: 3_000), RuleSet.Default);
+        output.WriteLine($"{records} records: {oracle.Transactions} transactions of {oracle.ByAccount.Count} accounts, {oracle.DeadLetters.Count} invalid");
+        var cluster = new ProcessCluster(published, output, database, 1 + scorers + spareScorers, oracle);
+        cluster.Start("web");
+        await cluster.Web.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
+        cluster.Store = await FraudStoreFactory.CreateAsync(new FraudStoreSettings { Provider = StoreProvider.PostgreSql, ConnectionString = database.ConnectionString });
+        for (var i = 1; i <= scorers; i++)
+        {
+            cluster.Start($"scorer-{i}");
+        }
+
+        foreach (var scorer in cluster.Scorers)
+        {
+            await scorer.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
+        }
+
+        return cluster;
+    }
+
+    /// <summary>Starts (or starts again) the named node: "web" or "scorer-N".</summary>
+    public NodeProcess Start(string name)
+    {
+        var index = name == "web" ? 0 : int.Parse(name["scorer-".Length..], CultureInfo.InvariantCulture);
+        var host = _hosts[index];
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            // What docker-compose.yml sets, with this machine's addresses.
+            ["Kafka__BootstrapServers"] = Kafka.BootstrapServers,
+            ["ConnectionStrings__Fraud"] = _database.ConnectionString,
+            ["Node__SeedNodes"] = string.Join(',', _hosts.Select(h => $"akka.tcp://akkafraud@{h}:{_remotingPort}")),
+            ["Node__Hostname"] = host,
+            ["Node__Port"] = _remotingPort.ToString(CultureInfo.InvariantCulture),
+            ["Node__Roles"] = index == 0 ? "web" : "scorer",
+            ["Fraud__Partitions"] = Partitions.ToString(CultureInfo.InvariantCulture),
+        };
+        if (index == 0)
+        {
+            environment["AKKAFRAUD_ADMIN_TOKEN"] = AdminToken;
+        }
+
+        if (_nodes.Remove(name, out var old))
+        {
+            _ = old.DisposeAsync().AsTask();
+        }
+
+        var directory = Directory.CreateDirectory(Path.Combine(_directory, name)).FullName;
+        var node = NodeProcess.Start(_published, name, new Uri($"http://{host}:{_httpPort}"), environment, directory);
+        _nodes[name] = node;
+        _output.WriteLine($"started {name} on {host} (pid {node.Id})");
+        return node;
+    }
+
+    /// <summary>Waits until every running scorer owns partitions and together they own all of them, each once.</summary>
+    public async Task WaitUntilPartitionsSpreadAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            var owned = Scorers.Where(s => !s.HasExited).Select(OwnedPartitions).ToList();
+            if (owned.All(o => o.Count > 0) && owned.Sum(o => o.Count) == Partitions && owned.SelectMany(o => o).Distinct().Count() == Partitions)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the scorers did not share the partitions within 2 minutes:\n" + Outputs());
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>Produces the oracle's records at a steady rate in the background.</summary>
+    public Task ProduceSteadily(int recordsPerSecond = 3_000) =>
+        Task.Run(() => Oracle.ProduceAsync(Kafka.BootstrapServers, "transactions", Oracle.Paced(Oracle.Records, recordsPerSecond)));
+
+    public async Task WaitForShareAsync(double share)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while ((await Store.GetTotalsAsync()).Transactions < Oracle.Transactions * share)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"less than {share:P0} committed within 3 minutes:\n{Outputs()}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>The partitions a node owns now, from its own log ("Partitions assigned: 3@120, 7@0", "Partitions revoked: 3").</summary>
+    public static IReadOnlySet<int> OwnedPartitions(NodeProcess node)
+    {
+        var owned = new HashSet<int>();
+        foreach (var line in node.Output.Split('\n'))
+        {
+            if (AssignedLine().Match(line) is { Success: true } assigned)
+            {
+                owned.UnionWith(assigned.Groups[1].Value.Split(", ").Select(p => int.Parse(p.Split('@')[0], CultureInfo.InvariantCulture)));
+            }
+            else if (RevokedLine().Match(line) is { Success: true } revoked)
+            {
+                owned.ExceptWith(revoked.Groups[1].Value.Split(", ").Select(p => int.Parse(p, CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return owned;
+    }
+
+    /// <summary>Partitions (of <paramref name="partitions"/>) whose stored offset is below the high watermark: work pending.</summary>
+    public async Task<List<int>> PendingAsync(IEnumerable<int> partitions)
+    {
+        var stored = await Store.GetOffsetsAsync("akkafraud-scorer", [.. Enumerable.Range(0, Partitions).Select(p => new StoredPartition("transactions", p))]);
+        var watermarks = KafkaTopic.Watermarks(Kafka.BootstrapServers, "transactions", Partitions);
+        return [.. partitions.Where(p => (stored.TryGetValue(new StoredPartition("transactions", p), out var offset) ? offset : 0) < watermarks[p].High)];
+    }
+
+    /// <summary>The warehouse holds every record; then it, the dead letters and both output topics equal the oracle.</summary>
+    public async Task AssertEverythingMatchesTheOracleAsync()
+    {
+        await Oracle.WaitUntilStoredAsync(Store, TimeSpan.FromMinutes(4), Outputs);
+        await Oracle.AssertWarehouseMatchesAsync(Store);
+        Oracle.AssertKafkaOutputsMatch(
+            await Store.GetRecentDeadLettersAsync(int.MaxValue),
+            KafkaTopic.ReadAll(Kafka.BootstrapServers, "fraud-alerts", OutputPartitions),
+            KafkaTopic.ReadAll(Kafka.BootstrapServers, "transactions-dlq", OutputPartitions),
+            KafkaTopic.ReadAll(Kafka.BootstrapServers, "transactions", Partitions),
+            "transactions");
+    }
+
+    /// <summary>The last lines of every node, for a failure message.</summary>
+    public string Outputs() =>
+        string.Join("\n", _nodes.Values.Select(n => $"--- {n.Name} ---\n{string.Join('\n', n.Output.Split('\n').TakeLast(15))}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes.Values)
+        {
+            _output.WriteLine($"--- {node.Name} (pid {node.Id}) ---\n{node.Output}");
+            await node.DisposeAsync();
+        }
+
+        if (Store is not null)
+        {
+            await Store.DisposeAsync();
+        }
+
+        Kafka.Dispose();
+        await _database.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [GeneratedRegex(@"Partitions assigned: (.+)$")]
+    private static partial Regex AssignedLine();
+
+    [GeneratedRegex(@"Partitions (?:revoked|lost): (.+)$")]
+    private static partial Regex RevokedLine();
+}
