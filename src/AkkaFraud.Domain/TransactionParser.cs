@@ -296,7 +296,12 @@ public static class TransactionParser
             return ParseResult.Rejected(RejectionCode.MalformedJson, $"not valid JSON at byte {syntax.BytePositionInLine ?? 0}");
         }
 
-        // Well-formed, so the serializer failed on a value: the exception's path names the field.
+        // Well-formed, so the serializer refused a field given twice or a value: the exception's path names the field.
+        if (RepeatedName(utf8) is { } repeated)
+        {
+            return ParseResult.Rejected(RejectionCode.MalformedJson, $"field '{Shorten(repeated)}' is given twice");
+        }
+
         var field = exception.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : exception.Path ?? "?";
         if (field == "amount" && TokenOf(utf8, "amount") == JsonTokenType.Number)
         {
@@ -304,6 +309,26 @@ public static class TransactionParser
         }
 
         return ParseResult.Rejected(RejectionCode.WrongType, $"field '{Shorten(field)}' has the wrong JSON type");
+    }
+
+    private static string? RepeatedName(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        reader.Read();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            if (!names.Add(name))
+            {
+                return name;
+            }
+
+            reader.Read();
+            reader.Skip();
+        }
+
+        return null;
     }
 
     private static JsonTokenType TokenOf(ReadOnlySpan<byte> utf8, string property)

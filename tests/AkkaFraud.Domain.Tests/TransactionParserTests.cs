@@ -107,7 +107,26 @@ public sealed class TransactionParserTests
         { Valid.Replace("\"lat\":52.52", "\"lat\":91"), RejectionCode.InvalidField },
         { Valid.Replace("\"lon\":13.405", "\"lon\":-180.5"), RejectionCode.InvalidField },
         { Valid.Replace("Corner Shop", new string('x', 17 * 1024)), RejectionCode.OversizedRecord },
+        { new string('[', 10_000), RejectionCode.MalformedJson },
+        { "{\"a\":" + string.Concat(Enumerable.Repeat("{\"a\":", 2_000)) + "1" + new string('}', 2_001), RejectionCode.MalformedJson },
     };
+
+    /// <summary>
+    /// A name given twice is read as its first value by some JSON readers and its last by others: a producer's
+    /// validator and our scorer could see different amounts. I-JSON (RFC 7493) forbids it; so do we, for every field we read
+    /// (unknown fields are skipped unread, so their repeats cannot be misread).
+    /// </summary>
+    [Theory]
+    [InlineData("\"amount\":12.50", "\"amount\":12.50,\"amount\":90000")]
+    [InlineData("\"accountId\":\"a-1\"", "\"accountId\":\"a-1\",\"accountId\":\"a-2\"")]
+    [InlineData("\"deviceId\":\"d-1\"", "\"deviceId\":\"d-1\",\"deviceId\":\"d-1\"")]
+    public void A_field_given_twice_is_malformed_json_and_named(string field, string twice)
+    {
+        var result = Parse(Valid.Replace(field, twice));
+
+        Assert.Equal(RejectionCode.MalformedJson, result.Rejection?.Code);
+        Assert.Contains("twice", result.Rejection!.Detail, StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(BadInputs))]
