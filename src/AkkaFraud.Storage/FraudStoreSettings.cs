@@ -30,6 +30,14 @@ public sealed class FraudStoreSettings
     /// <summary>Longest a single statement may run before it fails (and counts as a transient failure).</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// PostgreSQL: how long a session may sit inside an open transaction waiting for its client before the server ends
+    /// it. A writer frozen mid-batch (a stalled VM, a long pause, SIGSTOP) holds its partitions' offset rows locked; this
+    /// bounds how long it blocks the node that took its partitions over. Batches never wait on their client this long.
+    /// The server also enforces <see cref="CommandTimeout"/> itself, for a client frozen in the middle of a statement.
+    /// </summary>
+    public TimeSpan IdleInTransactionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public StoreRetrySettings Retry { get; set; } = new();
 
     /// <summary>Binds the settings from a configuration section (usually <c>configuration.GetSection("Storage")</c>) and validates them.</summary>
@@ -73,6 +81,11 @@ public sealed class FraudStoreSettings
         if (CommandTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"{SectionName}:CommandTimeout must be positive.");
+        }
+
+        if (IdleInTransactionTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{SectionName}:IdleInTransactionTimeout must be positive.");
         }
 
         Retry.Validate();

@@ -14,6 +14,7 @@ public sealed class SettingsTests
             ["Storage:Provider"] = "PostgreSql",
             ["Storage:ConnectionString"] = "Host=db;Username=fraud;Password=s3cret",
             ["Storage:CommandTimeout"] = "00:00:30",
+            ["Storage:IdleInTransactionTimeout"] = "00:00:05",
             ["Storage:Retry:MaxAttempts"] = "12",
             ["Storage:Retry:InitialBackoff"] = "00:00:00.250",
             ["Storage:Retry:MaxBackoff"] = "00:00:10",
@@ -24,6 +25,7 @@ public sealed class SettingsTests
         Assert.Equal(StoreProvider.PostgreSql, settings.Provider);
         Assert.Equal("Host=db;Username=fraud;Password=s3cret", settings.ConnectionString);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.CommandTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(5), settings.IdleInTransactionTimeout);
         Assert.Equal((12, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10)),
             (settings.Retry.MaxAttempts, settings.Retry.InitialBackoff, settings.Retry.MaxBackoff));
     }

@@ -25,6 +25,9 @@ internal sealed class PostgresDialect : SqlDialect
     private const string CopyTransactions = $"COPY transactions ({Rows.Columns}) FROM STDIN (FORMAT BINARY)";
     private const string OptimisticCopy = "optimistic_copy";
 
+    /// <summary>The server ended a session left idle in a transaction (Npgsql has no constant for it).</summary>
+    private const string IdleInTransactionSessionTimeout = "25P03";
+
     private static readonly SchemaTypes Types = new(
         Text: "text", Integer: "integer", Bigint: "bigint", Double: "double precision", Boolean: "boolean",
         Time: "timestamptz", Amount: "numeric(18, 4)", AmountSum: "numeric", Json: "jsonb", Bytes: "bytea", Uuid: "uuid",
@@ -36,7 +39,15 @@ internal sealed class PostgresDialect : SqlDialect
     public PostgresDialect(FraudStoreSettings settings)
     {
         var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
-        builder.ConnectionStringBuilder.CommandTimeout = (int)Math.Ceiling(settings.CommandTimeout.TotalSeconds);
+        var connection = builder.ConnectionStringBuilder;
+        connection.CommandTimeout = (int)Math.Ceiling(settings.CommandTimeout.TotalSeconds);
+        // The client's timeouts die with a frozen client; the server's do not (see FraudStoreSettings).
+        connection.Options = string.Join(' ', new[]
+        {
+            connection.Options,
+            $"-c statement_timeout={(long)Math.Ceiling(settings.CommandTimeout.TotalMilliseconds)}",
+            $"-c idle_in_transaction_session_timeout={(long)Math.Ceiling(settings.IdleInTransactionTimeout.TotalMilliseconds)}",
+        }.Where(o => !string.IsNullOrWhiteSpace(o)));
         _dataSource = builder.Build();
     }
 
@@ -113,7 +124,7 @@ internal sealed class PostgresDialect : SqlDialect
         PostgresException e => e.IsTransient
             || e.SqlState.StartsWith("08", StringComparison.Ordinal)
             || e.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
-                or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.QueryCanceled,
+                or IdleInTransactionSessionTimeout or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.QueryCanceled,
         NpgsqlException e => e.IsTransient,
         TimeoutException => true,
         _ => false,
