@@ -23,12 +23,7 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
 
         var victim = cluster.Node("scorer-2");
         var owned = ProcessCluster.OwnedPartitions(victim);
-        var pending = await cluster.PendingAsync(owned);
-        var committed = (await cluster.Store.GetTotalsAsync()).Transactions;
-        Assert.False(production.IsCompleted, "records must still be arriving when the scorer is killed");
-        Assert.True(committed < cluster.Oracle.Transactions, $"work must be pending: {committed} of {cluster.Oracle.Transactions} committed");
-        Assert.True(pending.Count > 0, $"the victim must own partitions with uncommitted records (it owns {string.Join(", ", owned)})");
-        output.WriteLine($"kill -9 scorer-2 at {committed} committed; it owns {string.Join(", ", owned)}, pending {string.Join(", ", pending)}");
+        await cluster.AssertWorkPendingAsync(production, owned, "kill -9 of scorer-2");
 
         await victim.SignalAsync("KILL");
         await production;
@@ -61,10 +56,7 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
             var node = cluster.Node(name);
             if (first)
             {
-                var owned = ProcessCluster.OwnedPartitions(node);
-                var pending = await cluster.PendingAsync(owned);
-                Assert.True(pending.Count > 0, $"the first node stopped must own partitions with uncommitted records (it owns {string.Join(", ", owned)})");
-                Assert.False(production.IsCompleted, $"records must still be arriving when {name} is stopped");
+                await cluster.AssertWorkPendingAsync(production, ProcessCluster.OwnedPartitions(node), $"SIGTERM of {name}");
                 first = false;
             }
 
@@ -107,10 +99,7 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
         var production = cluster.ProduceSteadily(recordsPerSecond: 1_500);
         await cluster.WaitForShareAsync(0.3);
 
-        var pending = await cluster.PendingAsync(Enumerable.Range(0, ProcessCluster.Partitions));
-        var committed = (await cluster.Store.GetTotalsAsync()).Transactions;
-        Assert.False(production.IsCompleted, "records must still be arriving when every node is killed");
-        Assert.True(committed < cluster.Oracle.Transactions && pending.Count > 0, $"work must be pending: {committed} of {cluster.Oracle.Transactions} committed, pending partitions {string.Join(", ", pending)}");
+        await cluster.AssertWorkPendingAsync(production, Enumerable.Range(0, ProcessCluster.Partitions), "kill -9 of every node");
         var nodes = cluster.Scorers.Append(cluster.Web).ToList();
         foreach (var node in nodes)
         {
@@ -122,7 +111,6 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
             await node.WaitForExitAsync(TimeSpan.FromSeconds(30));
         }
 
-        output.WriteLine($"killed every node at {committed} committed; pending {string.Join(", ", pending)}");
         await cluster.Start("web").WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
         foreach (var name in new[] { "scorer-1", "scorer-2", "scorer-3" })
         {
@@ -136,6 +124,114 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
 
         await production;
         await cluster.AssertEverythingMatchesTheOracleAsync();
+    }
+
+    [Fact]
+    public async Task A_scorer_frozen_mid_commit_past_its_session_timeout_blocks_no_one_for_long_is_fenced_when_it_wakes_and_nothing_is_lost_or_doubled()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(published, output, scorers: 3, Records, seed: 815);
+        await cluster.WaitUntilPartitionsSpreadAsync();
+        var production = cluster.ProduceSteadily(recordsPerSecond: 1_000);
+        await cluster.WaitForShareAsync(0.2);
+
+        var zombie = cluster.Node("scorer-2");
+        var owned = ProcessCluster.OwnedPartitions(zombie);
+        await cluster.AssertWorkPendingAsync(production, owned, "SIGSTOP of scorer-2");
+
+        // Pin a batch of the zombie in flight: hold its partitions' offset rows until its commit waits for them, then
+        // freeze it. Let go, and its commit goes on inside the server until it needs the frozen client again.
+        await using (var rows = await cluster.LockStoredOffsetsAsync(owned))
+        {
+            await rows.WaitUntilAWriterWaitsAsync();
+            await zombie.SignalAsync("STOP");
+        }
+
+        var atFreeze = await cluster.StoredOffsetsAsync();
+        var frozen = DateTime.UtcNow;
+
+        // The group gives its partitions to the others, and they commit there although the zombie's transaction still
+        // held those rows: the server ended it (Storage:IdleInTransactionTimeout).
+        var survivors = cluster.Scorers.Where(s => s != zombie).ToList();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!owned.All(survivors.SelectMany(ProcessCluster.OwnedPartitions).ToHashSet().Contains)
+               || (await cluster.StoredOffsetsAsync()) is var stored && !owned.Any(p => stored[p] > atFreeze[p]))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the survivors did not take over and commit the frozen scorer's partitions within 2 minutes:\n" + cluster.Outputs());
+            await Task.Delay(250);
+        }
+
+        var frozenFor = DateTime.UtcNow - frozen;
+        Assert.True(frozenFor > TimeSpan.FromSeconds(10), $"frozen for {frozenFor}, not past the 10 s session timeout");
+        Assert.False(production.IsCompleted, "records must still be arriving when the zombie wakes");
+        output.WriteLine($"SIGCONT after {frozenFor.TotalSeconds:F1} s frozen");
+        await zombie.SignalAsync("CONT");
+
+        // It wakes in the middle of its commit, which must now be refused. Then it learns it was downed and shuts
+        // itself down: read its counter while it still answers.
+        double fenced = 0;
+        deadline = DateTime.UtcNow.AddMinutes(1);
+        while (fenced == 0 && !zombie.HasExited && DateTime.UtcNow < deadline)
+        {
+            fenced = await zombie.CounterAsync("akkafraud_batches_fenced") ?? 0;
+            await Task.Delay(100);
+        }
+
+        Assert.True(fenced > 0, $"the woken zombie's /metrics never showed a fenced batch (exited: {zombie.HasExited}):\n{zombie.Output}");
+        await production;
+        await cluster.AssertEverythingMatchesTheOracleAsync();
+    }
+
+    [Fact]
+    public async Task PostgreSQL_killed_with_SIGKILL_mid_stream_and_restarted_loses_and_doubles_nothing()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(published, output, scorers: 3, Records, seed: 816, privatePostgres: true);
+        await cluster.WaitUntilPartitionsSpreadAsync();
+        var production = cluster.ProduceSteadily(recordsPerSecond: 1_500);
+        await cluster.WaitForShareAsync(0.3);
+        await cluster.AssertWorkPendingAsync(production, Enumerable.Range(0, ProcessCluster.Partitions), "SIGKILL of PostgreSQL's postmaster");
+
+        var server = cluster.PostgresServer!;
+        await server.KillAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await server.IsRunningAsync())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "PostgreSQL still runs 30 s after SIGKILL of its postmaster");
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await server.StartAsync();
+        // The test's own pooled connections died with the server.
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        Assert.False(production.IsCompleted, "records must still be arriving when PostgreSQL is back");
+
+        await production;
+        await cluster.AssertEverythingMatchesTheOracleAsync();
+        Assert.All(cluster.Scorers.Append(cluster.Web), node => Assert.False(node.HasExited, $"{node.Name} exited when the database crashed"));
+    }
+
+    [Fact]
+    public async Task The_broker_down_mid_stream_stops_every_commit_and_they_resume_when_it_is_back()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(published, output, scorers: 3, Records, seed: 817);
+        await cluster.WaitUntilPartitionsSpreadAsync();
+        var production = cluster.ProduceSteadily(recordsPerSecond: 1_500);
+        await cluster.WaitForShareAsync(0.3);
+        await cluster.AssertWorkPendingAsync(production, Enumerable.Range(0, ProcessCluster.Partitions), "broker outage");
+
+        cluster.Kafka.SetBrokerDown(1);
+        // A batch whose alerts and dead letters were already on Kafka may still commit; after that, none can.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var afterGrace = await cluster.StoredOffsetsAsync();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var atTheEnd = await cluster.StoredOffsetsAsync();
+        cluster.Kafka.SetBrokerUp(1);
+
+        Assert.Equal(afterGrace, atTheEnd);
+        Assert.False(production.IsCompleted, "records must still be arriving when the broker is back");
+        await production;
+        await cluster.AssertEverythingMatchesTheOracleAsync();
+        Assert.All(cluster.Scorers.Append(cluster.Web), node => Assert.False(node.HasExited, $"{node.Name} exited during the broker outage"));
     }
 
     private static List<string> MembersUp(string json) =>

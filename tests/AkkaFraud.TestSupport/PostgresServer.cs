@@ -86,9 +86,37 @@ public sealed class PostgresServer : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken = default) =>
         RunCheckedAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], cancellationToken);
 
-    /// <summary>Starts the server on its port and waits until it accepts connections.</summary>
-    public Task StartAsync(CancellationToken cancellationToken = default) =>
-        RunCheckedAsync("pg_ctl", ["-D", DataDirectory, "-l", Log, "-w", "-t", "60", "-o", _options, "start"], cancellationToken);
+    /// <summary>Starts the server on its port and waits until it accepts connections (after crash recovery, when it crashed).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        // After a crash the old server's processes notice their postmaster is gone and exit within moments; until
+        // then they hold its shared memory and a start is refused.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RunCheckedAsync("pg_ctl", ["-D", DataDirectory, "-l", Log, "-w", "-t", "60", "-o", _options, "start"], cancellationToken);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 10)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Crashes the server: SIGKILL to the postmaster, as the kernel's OOM killer would. No shutdown checkpoint; its
+    /// backends exit when they notice, and the next start runs crash recovery from the WAL.
+    /// </summary>
+    public async Task KillAsync(CancellationToken cancellationToken = default)
+    {
+        var (_, status) = await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", DataDirectory, "status"], cancellationToken);
+        var pid = System.Text.RegularExpressions.Regex.Match(status, @"PID: (\d+)") is { Success: true } match
+            ? match.Groups[1].Value
+            : throw new InvalidOperationException($"pg_ctl status names no running server:\n{status}");
+        await RunCheckedAsync("pg_ctl", ["kill", "KILL", pid], cancellationToken);
+    }
 
     /// <summary>Whether the server is running (<c>pg_ctl status</c>).</summary>
     public async Task<bool> IsRunningAsync(CancellationToken cancellationToken = default)

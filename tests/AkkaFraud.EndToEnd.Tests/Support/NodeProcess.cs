@@ -101,6 +101,28 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public Task<string> GetStringAsync(string path) => _http.GetStringAsync(new Uri(path, UriKind.Relative));
 
+    /// <summary>
+    /// The sum of every series of a counter on the node's <c>/metrics</c> (Prometheus text, with or without the
+    /// <c>_total</c> suffix), 0 when it has none yet, or null when the node does not answer.
+    /// </summary>
+    public async Task<double?> CounterAsync(string name)
+    {
+        string text;
+        try
+        {
+            text = await GetStringAsync("/metrics");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+
+        return text.Split('\n')
+            .Select(line => System.Text.RegularExpressions.Regex.Match(line, $@"^{name}(?:_total)?(?:\{{[^}}]*\}})? ([0-9.eE+-]+)"))
+            .Where(m => m.Success)
+            .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Sends a signal with <c>kill</c>: TERM, KILL, STOP, CONT.</summary>
     public async Task SignalAsync(string signal)
     {

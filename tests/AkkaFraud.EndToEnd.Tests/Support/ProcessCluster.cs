@@ -22,18 +22,21 @@ public sealed partial class ProcessCluster : IAsyncDisposable
 
     private readonly PublishedNode _published;
     private readonly ITestOutputHelper _output;
-    private readonly PostgresDatabase _database;
+    private readonly string _connectionString;
+    private readonly Func<Task> _dropDatabase;
     private readonly string _directory = Directory.CreateTempSubdirectory("akkafraud-cluster-").FullName;
     private readonly int _remotingPort = TestPorts.Free();
     private readonly int _httpPort = TestPorts.Free();
     private readonly Dictionary<string, NodeProcess> _nodes = new(StringComparer.Ordinal);
     private readonly List<string> _hosts;
 
-    private ProcessCluster(PublishedNode published, ITestOutputHelper output, PostgresDatabase database, int hosts, Oracle oracle)
+    private ProcessCluster(PublishedNode published, ITestOutputHelper output, string connectionString, PostgresServer? server, Func<Task> dropDatabase, int hosts, Oracle oracle)
     {
         _published = published;
         _output = output;
-        _database = database;
+        _connectionString = connectionString;
+        PostgresServer = server;
+        _dropDatabase = dropDatabase;
         Oracle = oracle;
         _hosts = [.. Enumerable.Range(0, hosts).Select(i => $"127.0.0.{10 + i}")];
         Kafka = new EmbeddedKafka(brokerCount: 1, groupInitialRebalanceDelay: TimeSpan.Zero);
@@ -48,6 +51,9 @@ public sealed partial class ProcessCluster : IAsyncDisposable
 
     public IFraudStore Store { get; private set; } = null!;
 
+    /// <summary>The cluster's own PostgreSQL server, to crash; null when the cluster has a database on the shared one.</summary>
+    public PostgresServer? PostgresServer { get; }
+
     public NodeProcess Web => _nodes["web"];
 
     public IEnumerable<NodeProcess> Scorers => _nodes.Values.Where(n => n.Name != "web");
@@ -56,18 +62,34 @@ public sealed partial class ProcessCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts the web node, then the scorers, and waits until every one is ready. <paramref name="spareScorers"/> more
-    /// are in every node's seed list, to be started later (a seed that is not running is simply not answered).
+    /// are in every node's seed list, to be started later (a seed that is not running is simply not answered). With
+    /// <paramref name="privatePostgres"/> the warehouse is on a PostgreSQL server of its own (<see cref="PostgresServer"/>).
     /// </summary>
-    public static async Task<ProcessCluster> StartAsync(PublishedNode published, ITestOutputHelper output, int scorers, int records, int seed, int spareScorers = 0)
+    public static async Task<ProcessCluster> StartAsync(PublishedNode published, ITestOutputHelper output, int scorers, int records, int seed, int spareScorers = 0, bool privatePostgres = false)
     {
-        var database = new PostgresDatabase();
-        await database.InitializeAsync();
-        var oracle = Oracle.For(Oracle.Generate(records, seed, accounts: 3_000), RuleSet.Default);
-        output.WriteLine($"{records} records: {oracle.Transactions} transactions of {oracle.ByAccount.Count} accounts, {oracle.DeadLetters.Count} invalid");
-        var cluster = new ProcessCluster(published, output, database, 1 + scorers + spareScorers, oracle);
+        string connectionString;
+        PostgresServer? server = null;
+        Func<Task> dropDatabase;
+        if (privatePostgres)
+        {
+            server = await PostgresServer.StartPrivateAsync();
+            connectionString = await server.CreateDatabaseAsync("warehouse");
+            dropDatabase = () => server.DisposeAsync().AsTask();
+        }
+        else
+        {
+            var shared = new PostgresDatabase();
+            await shared.InitializeAsync();
+            connectionString = shared.ConnectionString;
+            dropDatabase = shared.DisposeAsync;
+        }
+
+        var oracle = Oracle.For(Oracle.Generate(records, seed, accounts: 3_000), RuleSet.Default, HostileRecords.All);
+        output.WriteLine($"{records} records and {HostileRecords.All.Count} hostile ones: {oracle.Transactions} transactions of {oracle.ByAccount.Count} accounts, {oracle.DeadLetters.Count} invalid");
+        var cluster = new ProcessCluster(published, output, connectionString, server, dropDatabase, 1 + scorers + spareScorers, oracle);
         cluster.Start("web");
         await cluster.Web.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
-        cluster.Store = await FraudStoreFactory.CreateAsync(new FraudStoreSettings { Provider = StoreProvider.PostgreSql, ConnectionString = database.ConnectionString });
+        cluster.Store = await FraudStoreFactory.CreateAsync(new FraudStoreSettings { Provider = StoreProvider.PostgreSql, ConnectionString = connectionString });
         for (var i = 1; i <= scorers; i++)
         {
             cluster.Start($"scorer-{i}");
@@ -90,7 +112,7 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         {
             // What docker-compose.yml sets, with this machine's addresses.
             ["Kafka__BootstrapServers"] = Kafka.BootstrapServers,
-            ["ConnectionStrings__Fraud"] = _database.ConnectionString,
+            ["ConnectionStrings__Fraud"] = _connectionString,
             ["Node__SeedNodes"] = string.Join(',', _hosts.Select(h => $"akka.tcp://akkafraud@{h}:{_remotingPort}")),
             ["Node__Hostname"] = host,
             ["Node__Port"] = _remotingPort.ToString(CultureInfo.InvariantCulture),
@@ -131,9 +153,17 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Produces the oracle's records at a steady rate in the background.</summary>
-    public Task ProduceSteadily(int recordsPerSecond = 3_000) =>
-        Task.Run(() => Oracle.ProduceAsync(Kafka.BootstrapServers, "transactions", Oracle.Paced(Oracle.Records, recordsPerSecond)));
+    /// <summary>
+    /// Produces the oracle's records at a steady rate in the background, every 100th with garbage headers, and the
+    /// hostile records once a fifth of them is out.
+    /// </summary>
+    public Task ProduceSteadily(int recordsPerSecond = 3_000) => Task.Run(async () =>
+    {
+        var first = Oracle.Records.Count / 5;
+        await Oracle.ProduceAsync(Kafka.BootstrapServers, "transactions", Oracle.Paced(Oracle.Records.Take(first), recordsPerSecond), headersEvery: 100);
+        await HostileRecords.ProduceAsync(Kafka.BootstrapServers, "transactions", Oracle.Records[first].Timestamp);
+        await Oracle.ProduceAsync(Kafka.BootstrapServers, "transactions", Oracle.Paced(Oracle.Records.Skip(first), recordsPerSecond), headersEvery: 100);
+    });
 
     public async Task WaitForShareAsync(double share)
     {
@@ -167,10 +197,37 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     /// <summary>Partitions (of <paramref name="partitions"/>) whose stored offset is below the high watermark: work pending.</summary>
     public async Task<List<int>> PendingAsync(IEnumerable<int> partitions)
     {
-        var stored = await Store.GetOffsetsAsync("akkafraud-scorer", [.. Enumerable.Range(0, Partitions).Select(p => new StoredPartition("transactions", p))]);
+        var stored = await StoredOffsetsAsync();
         var watermarks = KafkaTopic.Watermarks(Kafka.BootstrapServers, "transactions", Partitions);
-        return [.. partitions.Where(p => (stored.TryGetValue(new StoredPartition("transactions", p), out var offset) ? offset : 0) < watermarks[p].High)];
+        return [.. partitions.Where(p => Math.Max(stored[p], 0) < watermarks[p].High)];
     }
+
+    /// <summary>
+    /// Asserts that a fault about to be injected lands mid-stream: records still arriving, not all committed, and some
+    /// of <paramref name="partitions"/> (the victim's) with uncommitted records. Returns those.
+    /// </summary>
+    public async Task<List<int>> AssertWorkPendingAsync(Task production, IEnumerable<int> partitions, string fault)
+    {
+        var owned = partitions.Order().ToList();
+        var pending = await PendingAsync(owned);
+        var committed = (await Store.GetTotalsAsync()).Transactions;
+        Assert.False(production.IsCompleted, $"records must still be arriving at the {fault}");
+        Assert.True(committed < Oracle.Transactions, $"work must be pending at the {fault}: {committed} of {Oracle.Transactions} committed");
+        Assert.True(pending.Count > 0, $"the {fault} must hit partitions with uncommitted records (of {string.Join(", ", owned)})");
+        _output.WriteLine($"{fault} at {committed} of {Oracle.Transactions} committed; partitions {string.Join(", ", owned)}, pending {string.Join(", ", pending)}");
+        return pending;
+    }
+
+    /// <summary>Every partition's stored offset (the warehouse's), -1 where none is stored yet.</summary>
+    public async Task<Dictionary<int, long>> StoredOffsetsAsync()
+    {
+        var stored = await Store.GetOffsetsAsync("akkafraud-scorer", [.. Enumerable.Range(0, Partitions).Select(p => new StoredPartition("transactions", p))]);
+        return Enumerable.Range(0, Partitions).ToDictionary(p => p, p => stored.TryGetValue(new StoredPartition("transactions", p), out var offset) ? offset : -1);
+    }
+
+    /// <summary>Holds the stored-offset rows of <paramref name="partitions"/> locked, as a writer mid-commit does, until disposed.</summary>
+    public Task<StoredOffsetLock> LockStoredOffsetsAsync(IEnumerable<int> partitions) =>
+        StoredOffsetLock.TakeAsync(_connectionString, "akkafraud-scorer", "transactions", [.. partitions]);
 
     /// <summary>The warehouse holds every record; then it, the dead letters and both output topics equal the oracle.</summary>
     public async Task AssertEverythingMatchesTheOracleAsync()
@@ -203,7 +260,7 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         }
 
         Kafka.Dispose();
-        await _database.DisposeAsync();
+        await _dropDatabase();
         Directory.Delete(_directory, recursive: true);
     }
 

@@ -54,10 +54,23 @@ public sealed class Oracle
             InvalidShare = invalidShare,
         }).Records().Take(count)];
 
-    public static Oracle For(IReadOnlyList<SimulatedRecord> records, RuleSet ruleSet)
+    /// <summary>The oracle of <paramref name="records"/> and of <paramref name="hostile"/> ones produced besides them, each to become a dead letter.</summary>
+    public static Oracle For(IReadOnlyList<SimulatedRecord> records, RuleSet ruleSet, IReadOnlyList<HostileRecord>? hostile = null)
     {
         var valid = new List<Transaction>();
         var deadLetters = new List<(string, string)>();
+        foreach (var record in hostile ?? [])
+        {
+            var rejection = TransactionParser.Parse(record.Value ?? [], DateTimeOffset.UtcNow).Rejection
+                ?? throw new ArgumentException($"the hostile record '{record.Description}' is a valid transaction", nameof(hostile));
+            if (rejection.Code != record.ExpectedCode)
+            {
+                throw new ArgumentException($"the hostile record '{record.Description}' is rejected as {rejection.ReasonCode} ({rejection.Detail}), not {record.ExpectedCode.ToCode()}", nameof(hostile));
+            }
+
+            deadLetters.Add((rejection.ReasonCode, Convert.ToBase64String(record.Value ?? [])));
+        }
+
         foreach (var record in records)
         {
             var parsed = TransactionParser.Parse(record.Value, record.Timestamp);
@@ -124,9 +137,14 @@ public sealed class Oracle
         }
     }
 
-    /// <summary>Produces the records in order, each with its own timestamp (the parser's reference time).</summary>
-    public static async Task ProduceAsync(string bootstrapServers, string topic, IEnumerable<SimulatedRecord> records, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Produces the records in order, each with its own timestamp (the parser's reference time). When
+    /// <paramref name="headersEvery"/> is above 0, every n-th record carries <see cref="HostileRecords.GarbageHeaders"/>,
+    /// which must not change how it is scored.
+    /// </summary>
+    public static async Task ProduceAsync(string bootstrapServers, string topic, IEnumerable<SimulatedRecord> records, int headersEvery = 0, CancellationToken cancellationToken = default)
     {
+        var count = 0;
         using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
         {
             BootstrapServers = bootstrapServers,
@@ -138,6 +156,7 @@ public sealed class Oracle
         foreach (var record in records)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var headers = headersEvery > 0 && ++count % headersEvery == 0 ? HostileRecords.GarbageHeaders() : null;
             while (true)
             {
                 try
@@ -147,6 +166,7 @@ public sealed class Oracle
                         Key = Encoding.UTF8.GetBytes(record.Key),
                         Value = record.Value,
                         Timestamp = new Timestamp(record.Timestamp),
+                        Headers = headers,
                     }, report =>
                     {
                         if (report.Error.IsError)
@@ -328,9 +348,13 @@ public sealed class Oracle
             {
                 problems.Add($"{where}: reason {Header(record, "reason-code")} ({Header(record, "reason-detail")}), stored {dead.ReasonCode} ({dead.Detail}), the parser says {parsed?.Rejection?.ReasonCode} ({parsed?.Rejection?.Detail})");
             }
-            else if (!payload.AsSpan().SequenceEqual(dead.Payload.Span) || (source is not null && !payload.AsSpan().SequenceEqual(source.Message.Value)))
+            else if (Header(record, "payload-truncated") == "true" ? !IsTruncatedCopy(record, dead.Payload.Span) : !payload.AsSpan().SequenceEqual(dead.Payload.Span))
             {
-                problems.Add($"{where}: its payload is not the source record's");
+                problems.Add($"{where}: its payload ({payload.Length} bytes, truncated: {Header(record, "payload-truncated") ?? "no"}) is not the stored dead letter's ({dead.Payload.Length} bytes)");
+            }
+            else if (source is not null && !dead.Payload.Span.SequenceEqual(source.Message.Value))
+            {
+                problems.Add($"{where}: the stored dead letter's payload is not the source record's");
             }
             else if (record.Message.Key is not null)
             {
@@ -338,12 +362,22 @@ public sealed class Oracle
             }
             else
             {
-                published[(partition, offset)] = (dead.ReasonCode, Convert.ToBase64String(payload));
+                published[(partition, offset)] = (dead.ReasonCode, Convert.ToBase64String(dead.Payload.Span));
             }
         }
 
         Assert.True(problems.Count == 0, $"{problems.Count} problems with the Kafka outputs, e.g.:\n{string.Join('\n', problems.Take(20))}");
         Assert.Equal(DeadLetters.Order().ToList(), published.Values.Order().ToList());
+    }
+
+    /// <summary>A dead letter too large for Kafka is published as its head, with the whole one's size and SHA-256.</summary>
+    private static bool IsTruncatedCopy(ConsumeResult<byte[]?, byte[]?> record, ReadOnlySpan<byte> whole)
+    {
+        var head = record.Message.Value ?? [];
+        return head.Length < whole.Length
+               && whole.StartsWith(head)
+               && Header(record, "payload-size") == whole.Length.ToString(CultureInfo.InvariantCulture)
+               && Header(record, "payload-sha256") == Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(whole));
     }
 
     private static string? Header(ConsumeResult<byte[]?, byte[]?> record, string key)
