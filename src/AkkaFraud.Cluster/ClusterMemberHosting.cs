@@ -44,11 +44,7 @@ public static class ClusterMemberHosting
         builder.AddHoconFile(shipped, HoconAddMode.Prepend);
         if (overrideFile is not null)
         {
-            if (!File.Exists(overrideFile))
-            {
-                throw new FileNotFoundException($"The Akka settings file {Path.GetFullPath(overrideFile)} does not exist.", overrideFile);
-            }
-
+            // The node's settings checked that it exists, with a message that says how to fix it.
             builder.AddHoconFile(overrideFile, HoconAddMode.Prepend);
         }
 

@@ -17,9 +17,7 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
     public async Task Kill_9_of_a_scorer_mid_stream_its_partitions_move_the_resolver_downs_it_and_nothing_is_lost_or_doubled()
     {
         await using var cluster = await ProcessCluster.StartAsync(published, output, scorers: 3, Records, seed: 811);
-        await cluster.WaitUntilPartitionsSpreadAsync();
-        var production = cluster.ProduceSteadily();
-        await cluster.WaitForShareAsync(0.3);
+        var production = await cluster.StreamUntilCommittedAsync(0.3);
 
         var victim = cluster.Node("scorer-2");
         var owned = ProcessCluster.OwnedPartitions(victim);
@@ -45,10 +43,8 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
     public async Task A_sigterm_rolling_restart_of_every_node_hands_over_each_exits_0_and_nothing_is_lost_or_doubled()
     {
         await using var cluster = await ProcessCluster.StartAsync(published, output, scorers: 3, Records, seed: 812);
-        await cluster.WaitUntilPartitionsSpreadAsync();
         // Slow enough that records arrive through the whole rolling restart.
-        var production = cluster.ProduceSteadily(recordsPerSecond: 700);
-        await cluster.WaitForShareAsync(0.1);
+        var production = await cluster.StreamUntilCommittedAsync(0.1, recordsPerSecond: 700);
 
         var first = true;
         foreach (var name in new[] { "scorer-1", "scorer-2", "scorer-3", "web" })
@@ -74,10 +70,8 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
     public async Task A_scorer_that_joins_mid_stream_takes_partitions_and_nothing_is_lost_or_doubled()
     {
         await using var cluster = await ProcessCluster.StartAsync(published, output, scorers: 2, Records, seed: 813, spareScorers: 1);
-        await cluster.WaitUntilPartitionsSpreadAsync();
         // Slow enough that records still arrive once the new process has started and joined.
-        var production = cluster.ProduceSteadily(recordsPerSecond: 1_000);
-        await cluster.WaitForShareAsync(0.3);
+        var production = await cluster.StreamUntilCommittedAsync(0.3, recordsPerSecond: 1_000);
         var committed = (await cluster.Store.GetTotalsAsync()).Transactions;
         Assert.True(committed < cluster.Oracle.Transactions, $"work must be pending: {committed} of {cluster.Oracle.Transactions} committed");
 
@@ -95,9 +89,7 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
     public async Task Kill_9_of_every_node_mid_stream_then_all_started_again_resumes_from_the_stored_offsets_and_nothing_is_lost_or_doubled()
     {
         await using var cluster = await ProcessCluster.StartAsync(published, output, scorers: 3, Records, seed: 814);
-        await cluster.WaitUntilPartitionsSpreadAsync();
-        var production = cluster.ProduceSteadily(recordsPerSecond: 1_500);
-        await cluster.WaitForShareAsync(0.3);
+        var production = await cluster.StreamUntilCommittedAsync(0.3, recordsPerSecond: 1_500);
 
         await cluster.AssertWorkPendingAsync(production, Enumerable.Range(0, ProcessCluster.Partitions), "kill -9 of every node");
         var nodes = cluster.Scorers.Append(cluster.Web).ToList();
@@ -130,9 +122,7 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
     public async Task A_scorer_frozen_mid_commit_past_its_session_timeout_blocks_no_one_for_long_is_fenced_when_it_wakes_and_nothing_is_lost_or_doubled()
     {
         await using var cluster = await ProcessCluster.StartAsync(published, output, scorers: 3, Records, seed: 815);
-        await cluster.WaitUntilPartitionsSpreadAsync();
-        var production = cluster.ProduceSteadily(recordsPerSecond: 1_000);
-        await cluster.WaitForShareAsync(0.2);
+        var production = await cluster.StreamUntilCommittedAsync(0.2, recordsPerSecond: 1_000);
 
         var zombie = cluster.Node("scorer-2");
         var owned = ProcessCluster.OwnedPartitions(zombie);
@@ -185,9 +175,7 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
     public async Task PostgreSQL_killed_with_SIGKILL_mid_stream_and_restarted_loses_and_doubles_nothing()
     {
         await using var cluster = await ProcessCluster.StartAsync(published, output, scorers: 3, Records, seed: 816, privatePostgres: true);
-        await cluster.WaitUntilPartitionsSpreadAsync();
-        var production = cluster.ProduceSteadily(recordsPerSecond: 1_500);
-        await cluster.WaitForShareAsync(0.3);
+        var production = await cluster.StreamUntilCommittedAsync(0.3, recordsPerSecond: 1_500);
         await cluster.AssertWorkPendingAsync(production, Enumerable.Range(0, ProcessCluster.Partitions), "SIGKILL of PostgreSQL's postmaster");
 
         var server = cluster.PostgresServer!;
@@ -207,16 +195,14 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
 
         await production;
         await cluster.AssertEverythingMatchesTheOracleAsync();
-        Assert.All(cluster.Scorers.Append(cluster.Web), node => Assert.False(node.HasExited, $"{node.Name} exited when the database crashed"));
+        cluster.AssertNoNodeExited("when the database crashed");
     }
 
     [Fact]
     public async Task The_broker_down_mid_stream_stops_every_commit_and_they_resume_when_it_is_back()
     {
         await using var cluster = await ProcessCluster.StartAsync(published, output, scorers: 3, Records, seed: 817);
-        await cluster.WaitUntilPartitionsSpreadAsync();
-        var production = cluster.ProduceSteadily(recordsPerSecond: 1_500);
-        await cluster.WaitForShareAsync(0.3);
+        var production = await cluster.StreamUntilCommittedAsync(0.3, recordsPerSecond: 1_500);
         await cluster.AssertWorkPendingAsync(production, Enumerable.Range(0, ProcessCluster.Partitions), "broker outage");
 
         cluster.Kafka.SetBrokerDown(1);
@@ -231,7 +217,7 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
         Assert.False(production.IsCompleted, "records must still be arriving when the broker is back");
         await production;
         await cluster.AssertEverythingMatchesTheOracleAsync();
-        Assert.All(cluster.Scorers.Append(cluster.Web), node => Assert.False(node.HasExited, $"{node.Name} exited during the broker outage"));
+        cluster.AssertNoNodeExited("during the broker outage");
     }
 
     private static List<string> MembersUp(string json) =>

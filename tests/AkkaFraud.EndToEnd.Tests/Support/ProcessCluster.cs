@@ -165,6 +165,21 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         await Oracle.ProduceAsync(Kafka.BootstrapServers, "transactions", Oracle.Paced(Oracle.Records.Skip(first), recordsPerSecond), headersEvery: 100);
     });
 
+    /// <summary>
+    /// Waits until the scorers share the partitions, starts <see cref="ProduceSteadily"/> and returns its task once
+    /// <paramref name="share"/> of the oracle's transactions are committed: the moment to inject a fault.
+    /// </summary>
+    public async Task<Task> StreamUntilCommittedAsync(double share, int recordsPerSecond = 3_000)
+    {
+        await WaitUntilPartitionsSpreadAsync();
+        var production = ProduceSteadily(recordsPerSecond);
+        await WaitForShareAsync(share);
+        return production;
+    }
+
+    public void AssertNoNodeExited(string when) =>
+        Assert.All(_nodes.Values, node => Assert.False(node.HasExited, $"{node.Name} exited {when} (code {(node.HasExited ? node.ExitCode : 0)}):\n{node.Output}"));
+
     public async Task WaitForShareAsync(double share)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
