@@ -49,7 +49,7 @@ internal static class EngineBenchmark
             """));
         try
         {
-            var loader = system.ActorOf(CheckpointLoader.Props(store), "checkpoint-loader");
+            var loader = system.ActorOf(CheckpointLoader.Props(store, KafkaClusterIdentity.Known("bench")), "checkpoint-loader");
             var rules = new RuleSetSource(RuleSet.Default);
             var progress = new PartitionProgress();
             var accountSettings = new AccountSettings();

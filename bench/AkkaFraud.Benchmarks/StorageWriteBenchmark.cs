@@ -196,7 +196,7 @@ internal static class StorageWriteBenchmark
             expected[group.Key] = next;
         }
 
-        return new StoreBatch { ConsumerGroup = "bench", Transactions = rows, Offsets = offsets };
+        return new StoreBatch { KafkaCluster = "bench", ConsumerGroup = "bench", Transactions = rows, Offsets = offsets };
     }
 
     internal const string RawColumns =

@@ -15,7 +15,7 @@ namespace AkkaFraud.Cluster;
 
 /// <summary>
 /// The scoring cluster's Akka.Hosting wiring, one extension per area. They take their collaborators from the service
-/// provider: <see cref="IPipelineStore"/>, <see cref="RuleSetSource"/>, <see cref="PartitionProgress"/>,
+/// provider: <see cref="IPipelineStore"/>, <see cref="KafkaClusterIdentity"/>, <see cref="RuleSetSource"/>, <see cref="PartitionProgress"/>,
 /// <see cref="FraudSettings"/>, <see cref="KafkaSettings"/>, <see cref="PipelineStats"/> and <see cref="TimeProvider"/>.
 /// </summary>
 public static class FraudClusterHosting
@@ -44,7 +44,7 @@ public static class FraudClusterHosting
             var rules = resolver.GetService<RuleSetSource>();
             var progress = resolver.GetService<PartitionProgress>();
             var accountSettings = resolver.GetService<FraudSettings>().ToAccountSettings();
-            var loader = system.ActorOf(CheckpointLoader.Props(store), "checkpoint-loader");
+            var loader = system.ActorOf(CheckpointLoader.Props(store, resolver.GetService<KafkaClusterIdentity>()), "checkpoint-loader");
             var region = await sharding.StartAsync(
                 ShardingSetup.AccountTypeName,
                 entityId => AccountActor.Props(entityId, loader, rules, progress, accountSettings),
@@ -68,6 +68,7 @@ public static class FraudClusterHosting
                 resolver.GetService<FraudSettings>(),
                 kafka,
                 resolver.GetService<IPipelineStore>(),
+                resolver.GetService<KafkaClusterIdentity>(),
                 registry.Get<AccountRegion>(),
                 resolver.GetService<PartitionProgress>(),
                 producer,

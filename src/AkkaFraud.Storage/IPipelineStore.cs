@@ -18,26 +18,33 @@ public interface IPipelineStore
     /// </summary>
     Task<BatchResult> WriteBatchAsync(StoreBatch batch, CancellationToken cancellationToken = default);
 
-    /// <summary>The next offset to read per partition, for the partitions that have one stored (absent ones are not in the result).</summary>
+    /// <summary>
+    /// The next offset to read per partition of the Kafka cluster <paramref name="kafkaCluster"/>, for the partitions that
+    /// have one stored (absent ones are not in the result).
+    /// </summary>
     Task<IReadOnlyDictionary<StoredPartition, long>> GetOffsetsAsync(
-        string consumerGroup, IReadOnlyCollection<StoredPartition> partitions, CancellationToken cancellationToken = default);
-
-    /// <summary>The stored checkpoints of these accounts (accounts without one are not in the result), read in chunks.</summary>
-    Task<IReadOnlyDictionary<string, AccountCheckpoint>> GetCheckpointsAsync(
-        IReadOnlyCollection<string> accountIds, CancellationToken cancellationToken = default);
+        string kafkaCluster, string consumerGroup, IReadOnlyCollection<StoredPartition> partitions, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// For each account, its stored transactions with a Kafka offset above the given one, in offset order (an account's
+    /// The stored checkpoints of these accounts written from the Kafka cluster <paramref name="kafkaCluster"/> (accounts
+    /// without one are not in the result), read in chunks.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, AccountCheckpoint>> GetCheckpointsAsync(
+        string kafkaCluster, IReadOnlyCollection<string> accountIds, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// For each account, its stored transactions read from the Kafka cluster <paramref name="kafkaCluster"/> with a Kafka
+    /// offset above the given one, in offset order (an account's
     /// records all live on one partition, so offsets order them). With the offset of the account's checkpoint (or -1
     /// without one) this is what the account replays on top of it to stand exactly where the stored offsets stand.
     /// Accounts with nothing after their offset are not in the result.
     /// </summary>
     Task<IReadOnlyDictionary<string, IReadOnlyList<ScoredTransaction>>> GetTransactionsAfterAsync(
-        IReadOnlyDictionary<string, long> afterOffsets, CancellationToken cancellationToken = default);
+        string kafkaCluster, IReadOnlyDictionary<string, long> afterOffsets, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Records offsets lost to retention before they were read. Idempotent: recording the same gap again (same topic,
-    /// partition and first missing offset) keeps one row and widens it if the new range reaches further.
+    /// Records offsets lost to retention before they were read. Idempotent: recording the same gap again (same cluster,
+    /// topic, partition and first missing offset) keeps one row and widens it if the new range reaches further.
     /// </summary>
     Task RecordGapAsync(IngestGap gap, CancellationToken cancellationToken = default);
 }

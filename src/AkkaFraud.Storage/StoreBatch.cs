@@ -35,6 +35,12 @@ public sealed record OffsetCommit(StoredPartition Partition, long? ExpectedOffse
 /// </summary>
 public sealed record StoreBatch
 {
+    /// <summary>
+    /// The id of the Kafka cluster the batch's records were read from: its offsets, dead letters, checkpoints and rows
+    /// are stored under it (a new cluster's offsets start again at 0).
+    /// </summary>
+    public required string KafkaCluster { get; init; }
+
     /// <summary>The Kafka consumer group whose offsets <see cref="Offsets"/> moves.</summary>
     public required string ConsumerGroup { get; init; }
 

@@ -47,9 +47,10 @@ public sealed record StoreTotals(long Transactions, long Flagged, long Blocked, 
 
 /// <summary>
 /// Offsets <c>[FirstMissingOffset, NextAvailableOffset)</c> of a partition that were deleted by retention before the
-/// consumer read them: records lost, recorded so that an operator sees it.
+/// consumer read them: records lost, recorded so that an operator sees it. <see cref="KafkaCluster"/> is the id of the
+/// Kafka cluster whose partition it is ('' for gaps recorded before clusters were told apart).
 /// </summary>
-public sealed record IngestGap(string Topic, int Partition, long FirstMissingOffset, long NextAvailableOffset, DateTimeOffset DetectedAt)
+public sealed record IngestGap(string KafkaCluster, string Topic, int Partition, long FirstMissingOffset, long NextAvailableOffset, DateTimeOffset DetectedAt)
 {
     public long MissingCount => NextAvailableOffset - FirstMissingOffset;
 }

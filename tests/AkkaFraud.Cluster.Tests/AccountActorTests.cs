@@ -3,6 +3,7 @@ using Akka.Hosting;
 using AkkaFraud.Cluster.Accounts;
 using AkkaFraud.Domain;
 using AkkaFraud.Storage;
+using AkkaFraud.Streams.Kafka;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AkkaFraud.Cluster.Tests;
@@ -13,6 +14,8 @@ namespace AkkaFraud.Cluster.Tests;
 /// </summary>
 public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestKit.TestKit(output: output)
 {
+    private const string KafkaCluster = "test-kafka-cluster";
+
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
     private readonly string _database = Path.Combine(Path.GetTempPath(), $"akkafraud-actor-{Guid.NewGuid():N}.db");
     private IFraudStore? _store;
@@ -43,7 +46,7 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
     private IActorRef Account(PartitionProgress? progress = null, TimeSpan? idle = null, int checkpointEvery = 1)
     {
         progress ??= _progress;
-        var loader = Sys.ActorOf(CheckpointLoader.Props(Store));
+        var loader = Sys.ActorOf(CheckpointLoader.Props(Store, KafkaClusterIdentity.Known(KafkaCluster)));
         return Sys.ActorOf(AccountActor.Props("a-1", loader, new RuleSetSource(RuleSet.Default), progress,
             new AccountSettings { PassivateAfterIdle = idle ?? TimeSpan.FromMinutes(5), CheckpointEvery = checkpointEvery }));
     }
@@ -67,7 +70,7 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
     [Fact]
     public void The_loader_answers_an_account_it_has_never_seen_with_no_state_rather_than_an_empty_one()
     {
-        var loader = Sys.ActorOf(CheckpointLoader.Props(Store));
+        var loader = Sys.ActorOf(CheckpointLoader.Props(Store, KafkaClusterIdentity.Known(KafkaCluster)));
 
         loader.Tell(new LoadCheckpoint("a-never-seen"), TestActor);
 
@@ -91,6 +94,7 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
         var replies = Enumerable.Range(0, 7).Select(_ => ExpectMsg<TransactionScored>()).ToList();
         await Store.WriteBatchAsync(new StoreBatch
         {
+            KafkaCluster = KafkaCluster,
             ConsumerGroup = "g",
             Transactions = [.. Enumerable.Range(0, 7).Select(i => new ScoredTransaction(transactions[i], replies[i].Verdict, 3, 100 + i, T0, T0))],
             Checkpoints = [new AccountCheckpoint("a-1", 3, 102, replies[2].Checkpoint!)],
@@ -135,6 +139,7 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
         var committed = ExpectMsg<TransactionScored>();
         await Store.WriteBatchAsync(new StoreBatch
         {
+            KafkaCluster = KafkaCluster,
             ConsumerGroup = "g",
             Checkpoints = [new AccountCheckpoint("a-1", 3, 100, committed.Checkpoint)],
             Offsets = [new OffsetCommit(new StoredPartition("transactions", 3), null, 101)],
@@ -244,7 +249,7 @@ public sealed class Account_actor(ITestOutputHelper output) : Akka.Hosting.TestK
 
     private IActorRef IdleSoonAccount(Akka.TestKit.TestProbe parent, PartitionProgress progress)
     {
-        var loader = Sys.ActorOf(CheckpointLoader.Props(Store));
+        var loader = Sys.ActorOf(CheckpointLoader.Props(Store, KafkaClusterIdentity.Known(KafkaCluster)));
         return parent.ChildActorOf(AccountActor.Props("a-1", loader, new RuleSetSource(RuleSet.Default), progress,
             new AccountSettings { PassivateAfterIdle = TimeSpan.FromMilliseconds(200) }));
     }

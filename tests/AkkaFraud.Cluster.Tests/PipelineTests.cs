@@ -232,7 +232,7 @@ public sealed class Pipeline_when_records_are_lost_to_retention(PostgresDatabase
 
         // While no node runs, partition 0 receives 50 more records and retention deletes them before anyone read them.
         await using var warehouse = await FraudStoreFactory.CreateAsync(harness.StoreSettings, cancellationToken: TestContext.Current.CancellationToken);
-        var stored = (await warehouse.GetOffsetsAsync(harness.KafkaSettings.GroupId, [new StoredPartition(harness.KafkaSettings.TransactionsTopic, 0)]))
+        var stored = (await warehouse.GetOffsetsAsync(await harness.KafkaClusterIdAsync(), harness.KafkaSettings.GroupId, [new StoredPartition(harness.KafkaSettings.TransactionsTopic, 0)]))
             .Single().Value;
         await Oracle.ProduceToPartitionAsync(harness.Kafka.BootstrapServers, harness.KafkaSettings.TransactionsTopic, 0, count: 50);
         // Work is pending when retention strikes: the 50 records are in the partition, above its stored offset.
@@ -247,7 +247,7 @@ public sealed class Pipeline_when_records_are_lost_to_retention(PostgresDatabase
 
         var gap = Assert.Single(await warehouse.GetGapsAsync(TestContext.Current.CancellationToken));
         Assert.Equal((0, stored, stored + 50), (gap.Partition, gap.FirstMissingOffset, gap.NextAvailableOffset));
-        var offsets = await warehouse.GetOffsetsAsync(harness.KafkaSettings.GroupId, [new StoredPartition(harness.KafkaSettings.TransactionsTopic, 0)]);
+        var offsets = await warehouse.GetOffsetsAsync(await harness.KafkaClusterIdAsync(), harness.KafkaSettings.GroupId, [new StoredPartition(harness.KafkaSettings.TransactionsTopic, 0)]);
         Assert.Equal(stored + 60, offsets.Single().Value);
         await harness.AssertEverythingStoredExactlyOnceAsync(extra: 10);
     }

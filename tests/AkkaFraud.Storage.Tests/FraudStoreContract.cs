@@ -1,3 +1,4 @@
+using System.Text;
 using AkkaFraud.Domain;
 using static AkkaFraud.Storage.Tests.TestData;
 
@@ -27,7 +28,7 @@ public abstract class FraudStoreContract
         try
         {
             Assert.All(stores, s => Assert.Equal(Provider, s.Provider));
-            Assert.Equal([1, 2], await AppliedMigrationsAsync(settings));
+            Assert.Equal([1, 2, 3], await AppliedMigrationsAsync(settings));
             Assert.IsType<BatchCommitted>(await stores[3].WriteBatchAsync(Batch([Scored("t-1")], new OffsetCommit(P(0), null, 1))));
         }
         finally
@@ -40,7 +41,7 @@ public abstract class FraudStoreContract
 
         // A restart finds the schema current and the data in place.
         await using var reopened = await FraudStoreFactory.CreateAsync(settings);
-        Assert.Equal([1, 2], await AppliedMigrationsAsync(settings));
+        Assert.Equal([1, 2, 3], await AppliedMigrationsAsync(settings));
         Assert.Equal(Scored("t-1"), await reopened.GetTransactionAsync("t-1"));
     }
 
@@ -123,10 +124,48 @@ public abstract class FraudStoreContract
         await store.WriteBatchAsync(Batch([], new OffsetCommit(P(0), null, 10), new OffsetCommit(P(1), null, 20)));
         await store.WriteBatchAsync(Batch([], new OffsetCommit(P(0), 10, 15)));
 
-        var offsets = await store.GetOffsetsAsync(Group, [P(0), P(1), P(2), new StoredPartition("other", 0)]);
+        var offsets = await store.GetOffsetsAsync(Cluster, Group, [P(0), P(1), P(2), new StoredPartition("other", 0)]);
 
         Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 15, [P(1)] = 20 }, offsets);
-        Assert.Empty(await store.GetOffsetsAsync("another-group", [P(0), P(1)]));
+        Assert.Empty(await store.GetOffsetsAsync(Cluster, "another-group", [P(0), P(1)]));
+    }
+
+    [Fact]
+    public async Task A_new_kafka_cluster_starts_afresh_beside_the_history_of_the_old_one()
+    {
+        await using var store = await NewStoreAsync();
+        const string old = "old-cluster";
+        const string renewed = "new-cluster";
+        // The same coordinates in both clusters: partition 0, offsets 0 and 1, account acct-1.
+        await store.WriteBatchAsync(Batch([Scored("t-old", account: "acct-1", partition: 0, offset: 0)], new OffsetCommit(P(0), null, 2)) with
+        {
+            KafkaCluster = old,
+            DeadLetters = [Letter(1, "old"u8.ToArray())],
+            Checkpoints = [new AccountCheckpoint("acct-1", 0, 0, new byte[] { 1 })],
+        });
+        await store.RecordGapAsync(new IngestGap(old, Topic, 0, 5, 9, T0));
+
+        Assert.Empty(await store.GetOffsetsAsync(renewed, Group, [P(0)]));
+        Assert.Empty(await store.GetCheckpointsAsync(renewed, ["acct-1"]));
+        Assert.Empty(await store.GetTransactionsAfterAsync(renewed, new Dictionary<string, long> { ["acct-1"] = -1 }));
+
+        var result = await store.WriteBatchAsync(Batch([Scored("t-new", account: "acct-1", partition: 0, offset: 0)], new OffsetCommit(P(0), null, 2)) with
+        {
+            KafkaCluster = renewed,
+            DeadLetters = [Letter(1, "new"u8.ToArray())],
+        });
+        await store.RecordGapAsync(new IngestGap(renewed, Topic, 0, 5, 9, T0));
+
+        Assert.Equal(new BatchCommitted(1, 0, 1, 0), result);
+        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 2 }, await store.GetOffsetsAsync(renewed, Group, [P(0)]));
+        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 2 }, await store.GetOffsetsAsync(old, Group, [P(0)]));
+        Assert.Equal(["t-new"], (await store.GetTransactionsAfterAsync(renewed, new Dictionary<string, long> { ["acct-1"] = -1 }))["acct-1"].Select(r => r.Transaction.TransactionId));
+        Assert.Equal(["t-old"], (await store.GetTransactionsAfterAsync(old, new Dictionary<string, long> { ["acct-1"] = -1 }))["acct-1"].Select(r => r.Transaction.TransactionId));
+        Assert.Equal(["new", "old"], (await store.GetRecentDeadLettersAsync(10)).Select(l => Encoding.UTF8.GetString(l.Payload.Span)).Order());
+        Assert.Equal([renewed, old], (await store.GetGapsAsync()).Select(g => g.KafkaCluster).Order());
+        // The history stays: both runs' rows and dead letters count.
+        var totals = await store.GetTotalsAsync();
+        Assert.Equal((2L, 2L), (totals.Transactions, totals.DeadLetters));
     }
 
     [Fact]
@@ -149,8 +188,8 @@ public abstract class FraudStoreContract
         Assert.Contains("transactions[0]", fenced.ToString(), StringComparison.Ordinal);
         Assert.Null(await store.GetTransactionAsync("t-zombie"));
         Assert.Null(await store.GetTransactionAsync("t-zombie-2"));
-        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 10 }, await store.GetOffsetsAsync(Group, [P(0), P(1)]));
-        Assert.Empty(await store.GetCheckpointsAsync(["acct-1"]));
+        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 10 }, await store.GetOffsetsAsync(Cluster, Group, [P(0), P(1)]));
+        Assert.Empty(await store.GetCheckpointsAsync(Cluster, ["acct-1"]));
         Assert.Empty(await store.GetRecentDeadLettersAsync(10));
         Assert.Equal(totals, await store.GetTotalsAsync());
     }
@@ -196,7 +235,7 @@ public abstract class FraudStoreContract
             expected = next;
         }
 
-        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 40 }, await first.GetOffsetsAsync(Group, [P(0)]));
+        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 40 }, await first.GetOffsetsAsync(Cluster, Group, [P(0)]));
         Assert.Equal(40, (await second.GetTotalsAsync()).Transactions);
     }
 
@@ -290,7 +329,7 @@ public abstract class FraudStoreContract
         });
 
         var asked = checkpoints.Select(c => c.AccountId).Concat(["acct-unknown", "acct-5"]).ToArray();
-        var read = await store.GetCheckpointsAsync(asked);
+        var read = await store.GetCheckpointsAsync(Cluster, asked);
 
         Assert.Equal(checkpoints.Length, read.Count);
         Assert.Equal((5, 101L), (read["acct-5"].KafkaPartition, read["acct-5"].AsOfOffset));
@@ -298,7 +337,7 @@ public abstract class FraudStoreContract
         Assert.Equal((7, 12_343L), (read["acct-12343"].KafkaPartition, read["acct-12343"].AsOfOffset));
         Assert.Equal(BitConverter.GetBytes(12_343), read["acct-12343"].State.ToArray());
         Assert.Equal(state.ToBytes(), AccountState.FromBytes(read["acct-real"].State.Span).ToBytes());
-        Assert.Empty(await store.GetCheckpointsAsync([]));
+        Assert.Empty(await store.GetCheckpointsAsync(Cluster, []));
     }
 
     [Fact]
@@ -357,7 +396,7 @@ public abstract class FraudStoreContract
         await store.WriteBatchAsync(Batch(rows.Take(20)));
         await store.WriteBatchAsync(Batch(rows.Skip(20)));
 
-        var after = await store.GetTransactionsAfterAsync(new Dictionary<string, long>
+        var after = await store.GetTransactionsAfterAsync(Cluster, new Dictionary<string, long>
         {
             ["t-after-acct-1"] = 14,
             ["t-after-acct-2"] = -1,
@@ -368,7 +407,7 @@ public abstract class FraudStoreContract
         Assert.Equal(["t-after-acct-1", "t-after-acct-2"], after.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(rows.Where(r => r.Transaction.AccountId == "t-after-acct-1" && r.KafkaOffset > 14), after["t-after-acct-1"]);
         Assert.Equal(rows.Where(r => r.Transaction.AccountId == "t-after-acct-2"), after["t-after-acct-2"]);
-        Assert.Empty(await store.GetTransactionsAfterAsync(new Dictionary<string, long>()));
+        Assert.Empty(await store.GetTransactionsAfterAsync(Cluster, new Dictionary<string, long>()));
     }
 
     [Fact]
@@ -415,15 +454,15 @@ public abstract class FraudStoreContract
         await using var store = await NewStoreAsync();
         Assert.Empty(await store.GetGapsAsync());
 
-        await store.RecordGapAsync(new IngestGap(Topic, 2, 100, 150, T0));
-        await store.RecordGapAsync(new IngestGap(Topic, 2, 100, 170, T0.AddMinutes(1)));
-        await store.RecordGapAsync(new IngestGap(Topic, 2, 100, 120, T0.AddMinutes(2)));
-        await store.RecordGapAsync(new IngestGap(Topic, 3, 0, 10, T0.AddMinutes(3)));
+        await store.RecordGapAsync(new IngestGap(Cluster, Topic, 2, 100, 150, T0));
+        await store.RecordGapAsync(new IngestGap(Cluster, Topic, 2, 100, 170, T0.AddMinutes(1)));
+        await store.RecordGapAsync(new IngestGap(Cluster, Topic, 2, 100, 120, T0.AddMinutes(2)));
+        await store.RecordGapAsync(new IngestGap(Cluster, Topic, 3, 0, 10, T0.AddMinutes(3)));
 
         var gaps = await store.GetGapsAsync();
-        Assert.Equal([new IngestGap(Topic, 3, 0, 10, T0.AddMinutes(3)), new IngestGap(Topic, 2, 100, 170, T0)], gaps);
+        Assert.Equal([new IngestGap(Cluster, Topic, 3, 0, 10, T0.AddMinutes(3)), new IngestGap(Cluster, Topic, 2, 100, 170, T0)], gaps);
         Assert.Equal(70, gaps[1].MissingCount);
-        await Assert.ThrowsAsync<ArgumentException>(() => store.RecordGapAsync(new IngestGap(Topic, 2, 10, 10, T0)));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.RecordGapAsync(new IngestGap(Cluster, Topic, 2, 10, 10, T0)));
     }
 
     [Fact]

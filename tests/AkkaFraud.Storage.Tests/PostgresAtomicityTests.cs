@@ -52,7 +52,7 @@ public sealed class PostgresAtomicityTests(PostgresDatabase database) : IClassFi
         var result = await write;
 
         Assert.Equal(new BatchCommitted(rows.Length, 0, 1, 1), result);
-        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 3_001 }, await store.GetOffsetsAsync(Group, [P(0)]));
+        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 3_001 }, await store.GetOffsetsAsync(Cluster, Group, [P(0)]));
         var rollup = Assert.Single(await store.GetMinuteRollupsAsync(T0, T0.AddMinutes(1)));
         Assert.Equal((3_001L, 1L), (rollup.Transactions, rollup.DeadLetters));
         Assert.Equal(rows.Length + 1, await CountAsync(settings, "SELECT count(*) FROM transactions"));
@@ -65,8 +65,8 @@ public sealed class PostgresAtomicityTests(PostgresDatabase database) : IClassFi
         Assert.Null(await store.GetTransactionAsync(rows[^1].Transaction.TransactionId));
         Assert.Equal(1, (await store.GetTotalsAsync()).Transactions);
         Assert.Empty(await store.GetRecentDeadLettersAsync(10));
-        Assert.Empty(await store.GetCheckpointsAsync(["t-batch-acct-0"]));
-        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 1 }, await store.GetOffsetsAsync(Group, [P(0)]));
+        Assert.Empty(await store.GetCheckpointsAsync(Cluster, ["t-batch-acct-0"]));
+        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 1 }, await store.GetOffsetsAsync(Cluster, Group, [P(0)]));
     }
 
     /// <summary>The pid of the writer's backend once it waits for the rollup row lock, i.e. after its COPY.</summary>

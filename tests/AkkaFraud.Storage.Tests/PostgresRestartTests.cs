@@ -61,7 +61,7 @@ public sealed class PostgresRestartTests
         var stored = await ReadAllIdsAsync(settings);
         Assert.Equal(written.Select(r => r.Transaction.TransactionId).Order(StringComparer.Ordinal), stored);
         Assert.Equal(written.Count, (await store.GetTotalsAsync()).Transactions);
-        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = written.Count }, await store.GetOffsetsAsync(Group, [P(0)]));
+        Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = written.Count }, await store.GetOffsetsAsync(Cluster, Group, [P(0)]));
         Assert.Equal(written[^1], await store.GetTransactionAsync(written[^1].Transaction.TransactionId));
     }
 

@@ -9,6 +9,9 @@ internal static class TestData
     public const string Topic = "transactions";
     public const string Group = "fraud-scorer";
 
+    /// <summary>The Kafka cluster the test batches come from.</summary>
+    public const string Cluster = "test-kafka-cluster";
+
     public static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     public static readonly Reason Velocity = new("velocity-1m", RuleKind.Velocity, 7, 5, 40, "7 transactions in 60 s > limit 5");
@@ -70,7 +73,7 @@ internal static class TestData
             offset: firstOffset + i))];
 
     public static StoreBatch Batch(IEnumerable<ScoredTransaction> rows, params OffsetCommit[] offsets) =>
-        new() { ConsumerGroup = Group, Transactions = [.. rows], Offsets = offsets };
+        new() { KafkaCluster = Cluster, ConsumerGroup = Group, Transactions = [.. rows], Offsets = offsets };
 
     public static DeadLetterRecord Letter(long offset, byte[]? payload = null, string detail = "expected a JSON object", int partition = 0) =>
         new(Topic, partition, offset, payload ?? "not json"u8.ToArray(), "malformed_json", detail, T0.AddSeconds(offset));

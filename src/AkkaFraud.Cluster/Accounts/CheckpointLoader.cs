@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using AkkaFraud.Domain;
 using AkkaFraud.Storage;
+using AkkaFraud.Streams.Kafka;
 
 namespace AkkaFraud.Cluster.Accounts;
 
@@ -16,6 +17,7 @@ internal sealed class CheckpointLoader : ReceiveActor
     private const int MaxBatch = 1000;
 
     private readonly IPipelineStore _store;
+    private readonly KafkaClusterIdentity _cluster;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, List<IActorRef>> _waiting = new(StringComparer.Ordinal);
     private bool _querying;
@@ -23,9 +25,10 @@ internal sealed class CheckpointLoader : ReceiveActor
     private sealed record QueryDone(IReadOnlyDictionary<string, List<IActorRef>> Requests, IReadOnlyDictionary<string, CheckpointLoaded>? Found, string? Error)
         : INoSerializationVerificationNeeded;
 
-    public CheckpointLoader(IPipelineStore store)
+    public CheckpointLoader(IPipelineStore store, KafkaClusterIdentity cluster)
     {
         _store = store;
+        _cluster = cluster;
         Receive<LoadCheckpoint>(request =>
         {
             if (!_waiting.TryGetValue(request.AccountId, out var askers))
@@ -53,7 +56,7 @@ internal sealed class CheckpointLoader : ReceiveActor
         });
     }
 
-    public static Props Props(IPipelineStore store) => Akka.Actor.Props.Create(() => new CheckpointLoader(store));
+    public static Props Props(IPipelineStore store, KafkaClusterIdentity cluster) => Akka.Actor.Props.Create(() => new CheckpointLoader(store, cluster));
 
     private void QueryIfIdle()
     {
@@ -69,7 +72,7 @@ internal sealed class CheckpointLoader : ReceiveActor
         }
 
         _querying = true;
-        LoadAsync(_store, requests.Keys.ToList()).PipeTo(Self,
+        LoadAsync(_store, _cluster, requests.Keys.ToList()).PipeTo(Self,
             success: found => new QueryDone(requests, found, null),
             failure: error =>
             {
@@ -78,11 +81,14 @@ internal sealed class CheckpointLoader : ReceiveActor
             });
     }
 
-    private static async Task<IReadOnlyDictionary<string, CheckpointLoaded>> LoadAsync(IPipelineStore store, IReadOnlyList<string> accountIds)
+    private static async Task<IReadOnlyDictionary<string, CheckpointLoaded>> LoadAsync(
+        IPipelineStore store, KafkaClusterIdentity cluster, IReadOnlyList<string> accountIds)
     {
-        var checkpoints = await store.GetCheckpointsAsync(accountIds);
+        // The account's state and rows of this Kafka cluster only: another cluster's offsets say nothing about this one's.
+        var kafkaCluster = await cluster.GetAsync();
+        var checkpoints = await store.GetCheckpointsAsync(kafkaCluster, accountIds);
         var after = accountIds.ToDictionary(id => id, id => checkpoints.TryGetValue(id, out var c) ? c.AsOfOffset : -1L, StringComparer.Ordinal);
-        var rows = await store.GetTransactionsAfterAsync(after);
+        var rows = await store.GetTransactionsAfterAsync(kafkaCluster, after);
         return accountIds.ToDictionary(
             id => id,
             id => new CheckpointLoaded(

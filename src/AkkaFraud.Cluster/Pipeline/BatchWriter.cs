@@ -18,6 +18,7 @@ namespace AkkaFraud.Cluster.Pipeline;
 /// </summary>
 internal sealed class BatchWriter(
     IPipelineStore store,
+    KafkaClusterIdentity cluster,
     PartitionProgress progress,
     IProducer<byte[]?, byte[]?> producer,
     KafkaSettings kafka,
@@ -106,6 +107,7 @@ internal sealed class BatchWriter(
 
         var result = await store.WriteBatchAsync(new StoreBatch
         {
+            KafkaCluster = await cluster.GetAsync(),
             ConsumerGroup = kafka.GroupId,
             Transactions = prepared.Transactions,
             DeadLetters = prepared.DeadLetters,

@@ -15,6 +15,7 @@ internal sealed class PartitionLifecycle(
     PartitionProgress progress,
     ShardsFollowPartitions shards,
     IPipelineStore store,
+    KafkaClusterIdentity cluster,
     PipelineStats stats,
     TimeProvider clock,
     ILoggingAdapter log) : IKafkaPartitionListener
@@ -48,9 +49,13 @@ internal sealed class PartitionLifecycle(
             gap.Topic, gap.Partition, gap.FirstMissingOffset, gap.ResumedOffset - 1, gap.MissingOffsets);
         PipelineMetrics.IngestGaps.Add(1);
         stats.RecordGap();
-        store.RecordGapAsync(new IngestGap(gap.Topic, gap.Partition, gap.FirstMissingOffset, gap.ResumedOffset, clock.GetUtcNow()))
+        var detectedAt = clock.GetUtcNow();
+        RecordGapAsync(gap, detectedAt)
             .ContinueWith(t => log.Error(t.Exception, "Could not record the retention gap {0}", gap), TaskContinuationOptions.OnlyOnFaulted);
     }
+
+    private async Task RecordGapAsync(RetentionGap gap, DateTimeOffset detectedAt) =>
+        await store.RecordGapAsync(new IngestGap(await cluster.GetAsync(), gap.Topic, gap.Partition, gap.FirstMissingOffset, gap.ResumedOffset, detectedAt));
 
     public void OnHealthChanged(KafkaSourceHealth health)
     {

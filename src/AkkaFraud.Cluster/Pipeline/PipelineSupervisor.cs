@@ -21,6 +21,7 @@ internal sealed class PipelineSupervisor : ReceiveActor
     private readonly FraudSettings _settings;
     private readonly KafkaSettings _kafka;
     private readonly IPipelineStore _store;
+    private readonly KafkaClusterIdentity _cluster;
     private readonly IActorRef _accountRegion;
     private readonly PartitionProgress _progress;
     private readonly IProducer<byte[]?, byte[]?> _producer;
@@ -45,12 +46,13 @@ internal sealed class PipelineSupervisor : ReceiveActor
     }
 
     public PipelineSupervisor(
-        FraudSettings settings, KafkaSettings kafka, IPipelineStore store, IActorRef accountRegion, PartitionProgress progress,
-        IProducer<byte[]?, byte[]?> producer, IActorRef mediator, TimeProvider clock, PipelineStats stats)
+        FraudSettings settings, KafkaSettings kafka, IPipelineStore store, KafkaClusterIdentity cluster, IActorRef accountRegion,
+        PartitionProgress progress, IProducer<byte[]?, byte[]?> producer, IActorRef mediator, TimeProvider clock, PipelineStats stats)
     {
         _settings = settings;
         _kafka = kafka;
         _store = store;
+        _cluster = cluster;
         _accountRegion = accountRegion;
         _progress = progress;
         _producer = producer;
@@ -83,9 +85,9 @@ internal sealed class PipelineSupervisor : ReceiveActor
     }
 
     public static Props Props(
-        FraudSettings settings, KafkaSettings kafka, IPipelineStore store, IActorRef accountRegion, PartitionProgress progress,
-        IProducer<byte[]?, byte[]?> producer, IActorRef mediator, TimeProvider clock, PipelineStats stats) =>
-        Akka.Actor.Props.Create(() => new PipelineSupervisor(settings, kafka, store, accountRegion, progress, producer, mediator, clock, stats));
+        FraudSettings settings, KafkaSettings kafka, IPipelineStore store, KafkaClusterIdentity cluster, IActorRef accountRegion,
+        PartitionProgress progress, IProducer<byte[]?, byte[]?> producer, IActorRef mediator, TimeProvider clock, PipelineStats stats) =>
+        Akka.Actor.Props.Create(() => new PipelineSupervisor(settings, kafka, store, cluster, accountRegion, progress, producer, mediator, clock, stats));
 
     protected override void PreStart() => Self.Tell(new StartRun());
 
@@ -102,11 +104,11 @@ internal sealed class PipelineSupervisor : ReceiveActor
             return;
         }
 
-        var lifecycle = new PartitionLifecycle(_progress, new ShardsFollowPartitions(Context.System, _log), _store, _stats, _clock, _log);
-        var writer = new BatchWriter(_store, _progress, _producer, _kafka, _clock, _log);
+        var lifecycle = new PartitionLifecycle(_progress, new ShardsFollowPartitions(Context.System, _log), _store, _cluster, _stats, _clock, _log);
+        var writer = new BatchWriter(_store, _cluster, _progress, _producer, _kafka, _clock, _log);
         var marker = new CommitMarker(_progress, _mediator, _clock, _stats);
         _startedAt = _clock.GetUtcNow();
-        var running = ScoringPipeline.Run(_settings, _kafka, _progress, new WarehouseOffsetStore(_store, _kafka.GroupId), lifecycle, writer, marker, _accountRegion, _clock, _stats, Context.Materializer());
+        var running = ScoringPipeline.Run(_settings, _kafka, _progress, new WarehouseOffsetStore(_store, _cluster, _kafka.GroupId), lifecycle, writer, marker, _accountRegion, _clock, _stats, Context.Materializer());
         _running = running;
         _stats.SetState(PipelineState.Running);
         running.Completion.ContinueWith(t => new RunEnded(running, t.Exception?.GetBaseException()), TaskScheduler.Default).PipeTo(Self);

@@ -4,14 +4,17 @@ using Confluent.Kafka;
 
 namespace AkkaFraud.Cluster.Pipeline;
 
-/// <summary>The Kafka source's offset store: where each assigned partition starts is what the warehouse last committed.</summary>
-internal sealed class WarehouseOffsetStore(IPipelineStore store, string consumerGroup) : IKafkaOffsetStore
+/// <summary>
+/// The Kafka source's offset store: where each assigned partition starts is what the warehouse last committed from this
+/// Kafka cluster (none yet for a new cluster: it starts at the beginning).
+/// </summary>
+internal sealed class WarehouseOffsetStore(IPipelineStore store, KafkaClusterIdentity cluster, string consumerGroup) : IKafkaOffsetStore
 {
     public async Task<IReadOnlyDictionary<TopicPartition, long>> GetStartOffsetsAsync(
         IReadOnlyList<TopicPartition> partitions, CancellationToken cancellationToken)
     {
         var stored = await store.GetOffsetsAsync(
-            consumerGroup, partitions.Select(p => new StoredPartition(p.Topic, p.Partition.Value)).ToList(), cancellationToken);
+            await cluster.GetAsync(cancellationToken), consumerGroup, partitions.Select(p => new StoredPartition(p.Topic, p.Partition.Value)).ToList(), cancellationToken);
         var result = new Dictionary<TopicPartition, long>();
         foreach (var partition in partitions)
         {

@@ -76,7 +76,8 @@ internal static class HealthHosting
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
             try
             {
-                await store.GetOffsetsAsync(kafka.GroupId, [new StoredPartition(kafka.TransactionsTopic, 0)], timeout.Token);
+                // One indexed round trip; which cluster's offset it reads does not matter (and needs no Kafka).
+                await store.GetOffsetsAsync("health-check", kafka.GroupId, [new StoredPartition(kafka.TransactionsTopic, 0)], timeout.Token);
                 return HealthCheckResult.Healthy($"{store.Provider} answers");
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -18,6 +18,7 @@ internal static class NodeComposition
         services.AddSingleton(infrastructure.Store);
         services.AddSingleton<IPipelineStore>(infrastructure.Store);
         services.AddSingleton<IWarehouseQueries>(infrastructure.Store);
+        services.AddSingleton(infrastructure.KafkaCluster);
         services.AddFraudScoringServices(settings.Fraud, settings.Kafka, RuleSet.Default);
         services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(90));
         services.AddAkka(settings.Akka.SystemName, (builder, _) => builder

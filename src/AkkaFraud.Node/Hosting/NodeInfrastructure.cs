@@ -1,15 +1,23 @@
 using AkkaFraud.Storage;
+using AkkaFraud.Streams.Kafka;
 using AkkaFraud.Streams.Kafka.Embedded;
-using Microsoft.Data.Sqlite;
 
 namespace AkkaFraud.Node.Hosting;
 
-/// <summary>What the node opens before its host starts and closes after it stopped: the warehouse, and in embedded mode the in-process Kafka.</summary>
-internal sealed class NodeInfrastructure(IFraudStore store, EmbeddedKafka? kafka, ILoggerFactory logs) : IAsyncDisposable
+/// <summary>
+/// What the node opens before its host starts and closes after it stopped: the warehouse, and in embedded mode the
+/// in-process Kafka. The warehouse outlives any one Kafka: it stores offsets under the Kafka cluster's id
+/// (<see cref="KafkaCluster"/>), so an embedded run, whose in-process Kafka is new and empty, starts reading at the
+/// beginning while the alerts, rows and rollups of earlier runs stay.
+/// </summary>
+internal sealed class NodeInfrastructure(IFraudStore store, EmbeddedKafka? kafka, KafkaClusterIdentity kafkaCluster, ILoggerFactory logs) : IAsyncDisposable
 {
     public IFraudStore Store { get; } = store;
 
     public EmbeddedKafka? EmbeddedKafka { get; } = kafka;
+
+    /// <summary>The Kafka cluster the node reads: the in-process one in embedded mode, otherwise asked from the brokers.</summary>
+    public KafkaClusterIdentity KafkaCluster { get; } = kafkaCluster;
 
     /// <summary>Opens the warehouse (applying migrations) and, in embedded mode, starts Kafka with the topics.</summary>
     /// <exception cref="NodeConfigurationException">The warehouse cannot be opened; the message says why.</exception>
@@ -22,7 +30,6 @@ internal sealed class NodeInfrastructure(IFraudStore store, EmbeddedKafka? kafka
         if (settings.Mode == NodeMode.Embedded)
         {
             Directory.CreateDirectory(settings.DataDirectory);
-            SetPreviousRunAside(settings.Storage, logs.CreateLogger<NodeInfrastructure>());
             kafka = new EmbeddedKafka();
             kafka.CreateTopic(settings.Kafka.TransactionsTopic, settings.Fraud.Partitions);
             kafka.CreateTopic(settings.Kafka.AlertsTopic, 3);
@@ -33,7 +40,8 @@ internal sealed class NodeInfrastructure(IFraudStore store, EmbeddedKafka? kafka
         try
         {
             var store = await FraudStoreFactory.CreateAsync(settings.Storage, logs);
-            return (new NodeInfrastructure(store, kafka, logs), settings);
+            var kafkaCluster = kafka is not null ? KafkaClusterIdentity.Known(kafka.ClusterId) : KafkaClusterIdentity.Ask(settings.Kafka);
+            return (new NodeInfrastructure(store, kafka, kafkaCluster, logs), settings);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -44,41 +52,6 @@ internal sealed class NodeInfrastructure(IFraudStore store, EmbeddedKafka? kafka
                 : "PostgreSQL (check ConnectionStrings__Fraud and that the server runs and accepts this user)";
             throw new NodeConfigurationException($"The warehouse could not be opened: {e.GetBaseException().Message.TrimEnd('.')}. It is {where}.");
         }
-    }
-
-    /// <summary>
-    /// The in-process Kafka starts empty on every run, but a warehouse holds the Kafka offsets of the run that wrote it
-    /// (and dead letters and account checkpoints keyed by them): resumed against the new Kafka, the pipeline would
-    /// refuse offsets beyond the new partitions' ends and then skip their first records. So an embedded run starts with a
-    /// fresh warehouse and keeps the previous one beside it, renamed.
-    /// </summary>
-    private static void SetPreviousRunAside(FraudStoreSettings storage, ILogger log)
-    {
-        var file = new SqliteConnectionStringBuilder(storage.ConnectionString).DataSource;
-        if (storage.Provider != StoreProvider.Sqlite || string.IsNullOrEmpty(file) || file == ":memory:" || !File.Exists(file))
-        {
-            return;
-        }
-
-        var kept = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!,
-            $"{Path.GetFileNameWithoutExtension(file)}-{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff'Z'}{Path.GetExtension(file)}");
-        try
-        {
-            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-            {
-                if (File.Exists(file + suffix))
-                {
-                    File.Move(file + suffix, kept + suffix);
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new NodeConfigurationException(
-                $"The previous run's warehouse {file} could not be set aside as {kept}: {e.Message.TrimEnd('.')}. Check that the directory is writable, or choose another with --data <dir>.");
-        }
-
-        log.LogWarning("The in-process Kafka starts empty, so this run starts a fresh warehouse; the previous run's is kept as {File}", kept);
     }
 
     public async ValueTask DisposeAsync()

@@ -11,7 +11,8 @@ namespace AkkaFraud.Node.Live;
 /// reads Kafka with a consumer of its own that never joins the group, and the stored offsets from the warehouse, so
 /// it is cluster-wide and never touches the pipeline.
 /// </summary>
-internal sealed class ConsumerLagProbe(KafkaSettings kafka, FraudSettings fraud, IPipelineStore store, MetricsAggregator metrics, ILogger<ConsumerLagProbe> log)
+internal sealed class ConsumerLagProbe(
+    KafkaSettings kafka, KafkaClusterIdentity cluster, FraudSettings fraud, IPipelineStore store, MetricsAggregator metrics, ILogger<ConsumerLagProbe> log)
     : BackgroundService
 {
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(2);
@@ -35,7 +36,7 @@ internal sealed class ConsumerLagProbe(KafkaSettings kafka, FraudSettings fraud,
             try
             {
                 var stored = await store.GetOffsetsAsync(
-                    kafka.GroupId, [.. partitions.Select(p => new StoredPartition(p.Topic, p.Partition.Value))], stoppingToken);
+                    await cluster.GetAsync(stoppingToken), kafka.GroupId, [.. partitions.Select(p => new StoredPartition(p.Topic, p.Partition.Value))], stoppingToken);
                 long lag = 0;
                 foreach (var partition in partitions)
                 {

@@ -16,6 +16,7 @@ internal sealed class BatchPlan
     public const decimal MaxAmount = 99_999_999_999_999.9999m;
 
     private BatchPlan(
+        string kafkaCluster,
         string consumerGroup,
         ScoredTransaction[] candidates,
         int repeatedTransactions,
@@ -24,6 +25,7 @@ internal sealed class BatchPlan
         AccountCheckpoint[] checkpoints,
         OffsetCommit[] offsets)
     {
+        KafkaCluster = kafkaCluster;
         ConsumerGroup = consumerGroup;
         Candidates = candidates;
         RepeatedTransactions = repeatedTransactions;
@@ -32,6 +34,8 @@ internal sealed class BatchPlan
         Checkpoints = checkpoints;
         Offsets = offsets;
     }
+
+    public string KafkaCluster { get; }
 
     public string ConsumerGroup { get; }
 
@@ -58,6 +62,7 @@ internal sealed class BatchPlan
         }
 
         CheckText(batch.ConsumerGroup, "consumer group");
+        CheckKafkaCluster(batch.KafkaCluster);
 
         var ids = new HashSet<string>(batch.Transactions.Count, StringComparer.Ordinal);
         var candidates = new List<ScoredTransaction>(batch.Transactions.Count);
@@ -99,6 +104,7 @@ internal sealed class BatchPlan
         }
 
         return new BatchPlan(
+            batch.KafkaCluster,
             batch.ConsumerGroup,
             [.. candidates.OrderBy(c => c.Transaction.AccountId, StringComparer.Ordinal)],
             batch.Transactions.Count - candidates.Count,
@@ -248,6 +254,17 @@ internal sealed class BatchPlan
     /// Text both databases store exactly: no NUL (PostgreSQL text cannot hold it) and well-formed UTF-16 (a lone
     /// surrogate has no UTF-8 form). Everything else, HTML, quotes, emoji, any length, is stored as given.
     /// </summary>
+    /// <summary>A Kafka cluster id to write under: not empty ('' names the rows of before clusters were told apart).</summary>
+    public static void CheckKafkaCluster(string? kafkaCluster)
+    {
+        if (string.IsNullOrEmpty(kafkaCluster))
+        {
+            throw new ArgumentException("no Kafka cluster id given: offsets and records are stored under the id of the cluster they come from");
+        }
+
+        CheckText(kafkaCluster, "Kafka cluster id");
+    }
+
     public static void CheckText(string? value, string what)
     {
         if (value is null)

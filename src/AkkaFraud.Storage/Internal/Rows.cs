@@ -14,6 +14,9 @@ internal static class Rows
 
     public const int ColumnCount = 25;
 
+    /// <summary>An insert's columns: the batch's Kafka cluster, then <see cref="Columns"/>.</summary>
+    public const string InsertColumns = "kafka_cluster, " + Columns;
+
     /// <summary>Rows grouped by account, each account's rows in the order given.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<ScoredTransaction>> ByAccount(IEnumerable<ScoredTransaction> rows) =>
         rows.GroupBy(r => r.Transaction.AccountId, StringComparer.Ordinal)
@@ -85,6 +88,7 @@ internal static class Rows
         }
 
         BatchPlan.CheckText(gap.Topic, "topic");
+        BatchPlan.CheckKafkaCluster(gap.KafkaCluster);
     }
 
     public static AlertPage Page(List<ScoredTransaction> rows, int limit)

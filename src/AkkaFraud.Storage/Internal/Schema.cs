@@ -146,10 +146,69 @@ internal static class Schema
         CREATE INDEX transactions_account_offset ON transactions (account_id, kafka_offset);
         """;
 
+    /// <summary>
+    /// A Kafka offset means something only in the cluster that assigned it: a new cluster (an embedded run's, or a
+    /// rebuilt one) starts its partitions at 0 again. So the offsets, dead letters and gaps are keyed by the cluster's id
+    /// too, and rows and checkpoints name it, so that recovery replays only the current cluster's records. Rows written
+    /// before this version name the cluster '' (none since has that id): they stay as history and are never resumed.
+    /// </summary>
+    private const string KafkaCoordinatesNameTheCluster = """
+        CREATE TABLE kafka_offsets_keyed (
+            kafka_cluster   {text} NOT NULL,
+            consumer_group  {text} NOT NULL,
+            topic           {text} NOT NULL,
+            kafka_partition {integer} NOT NULL,
+            next_offset     {bigint} NOT NULL CHECK (next_offset >= 0),
+            batch_id        {uuid} NOT NULL,
+            updated_at      {time} NOT NULL{default now},
+            PRIMARY KEY (kafka_cluster, consumer_group, topic, kafka_partition)
+        );
+        INSERT INTO kafka_offsets_keyed SELECT '', consumer_group, topic, kafka_partition, next_offset, batch_id, updated_at FROM kafka_offsets;
+        DROP TABLE kafka_offsets;
+        ALTER TABLE kafka_offsets_keyed RENAME TO kafka_offsets;
+
+        CREATE TABLE dead_letters_keyed (
+            kafka_cluster   {text} NOT NULL,
+            topic           {text} NOT NULL,
+            kafka_partition {integer} NOT NULL,
+            kafka_offset    {bigint} NOT NULL,
+            payload         {bytes} NOT NULL,
+            reason_code     {text} NOT NULL,
+            detail          {text} NOT NULL,
+            received_at     {time} NOT NULL,
+            PRIMARY KEY (kafka_cluster, topic, kafka_partition, kafka_offset)
+        );
+        INSERT INTO dead_letters_keyed
+            SELECT '', topic, kafka_partition, kafka_offset, payload, reason_code, detail, received_at FROM dead_letters;
+        DROP TABLE dead_letters;
+        ALTER TABLE dead_letters_keyed RENAME TO dead_letters;
+        CREATE INDEX dead_letters_received ON dead_letters (received_at DESC);
+
+        CREATE TABLE ingest_gaps_keyed (
+            kafka_cluster         {text} NOT NULL,
+            topic                 {text} NOT NULL,
+            kafka_partition       {integer} NOT NULL,
+            first_missing_offset  {bigint} NOT NULL,
+            next_available_offset {bigint} NOT NULL,
+            detected_at           {time} NOT NULL,
+            PRIMARY KEY (kafka_cluster, topic, kafka_partition, first_missing_offset),
+            CHECK (next_available_offset > first_missing_offset)
+        );
+        INSERT INTO ingest_gaps_keyed
+            SELECT '', topic, kafka_partition, first_missing_offset, next_available_offset, detected_at FROM ingest_gaps;
+        DROP TABLE ingest_gaps;
+        ALTER TABLE ingest_gaps_keyed RENAME TO ingest_gaps;
+
+        -- An account has one checkpoint, of the cluster that wrote it last; another cluster's is not loaded.
+        ALTER TABLE account_checkpoints ADD COLUMN kafka_cluster {text} NOT NULL DEFAULT '';
+        ALTER TABLE transactions ADD COLUMN kafka_cluster {text} NOT NULL DEFAULT '';
+        """;
+
     public static IReadOnlyList<Migration> Migrations(SchemaTypes types) =>
     [
         new(1, "warehouse", Render(Warehouse, types)),
         new(2, "account index by offset", AccountIndexByOffset),
+        new(3, "kafka coordinates name the cluster", Render(KafkaCoordinatesNameTheCluster, types)),
     ];
 
     /// <summary>The SQL with every placeholder replaced; a placeholder the types do not name is a bug, not SQL.</summary>

@@ -33,7 +33,8 @@ internal abstract class SqlDialect : IAsyncDisposable
 
     /// <summary>
     /// SQL selecting <see cref="Rows.Columns"/> of the transactions after an offset per account ($1 account ids, a
-    /// <see cref="TextList"/>; $2 offsets, a <see cref="BigintList"/>), ordered by account and offset.
+    /// <see cref="TextList"/>; $2 offsets, a <see cref="BigintList"/>) read from the Kafka cluster $3, ordered by
+    /// account and offset.
     /// </summary>
     public abstract string RowsAfterOffsets { get; }
 
@@ -72,19 +73,19 @@ internal abstract class SqlDialect : IAsyncDisposable
     }
 
     /// <summary>
-    /// Inserts all <paramref name="rows"/> at once and returns true, or returns false having inserted none when one of
+    /// Inserts all <paramref name="rows"/>, read from the Kafka cluster <paramref name="kafkaCluster"/>, at once and returns true, or returns false having inserted none when one of
     /// their ids is already stored (or when the dialect has nothing cheaper than looking the ids up first).
     /// </summary>
-    public abstract Task<bool> TryInsertAllAsync(DbTransaction transaction, ScoredTransaction[] rows, CancellationToken ct);
+    public abstract Task<bool> TryInsertAllAsync(DbTransaction transaction, string kafkaCluster, ScoredTransaction[] rows, CancellationToken ct);
 
     /// <summary>Inserts rows none of whose ids is stored.</summary>
-    public abstract Task InsertTransactionsAsync(DbTransaction transaction, ScoredTransaction[] rows, CancellationToken ct);
+    public abstract Task InsertTransactionsAsync(DbTransaction transaction, string kafkaCluster, ScoredTransaction[] rows, CancellationToken ct);
 
     /// <summary>Inserts the dead letters not stored yet; returns the receive times of those it inserted.</summary>
-    public abstract Task<List<DateTimeOffset>> InsertDeadLettersAsync(DbTransaction transaction, DeadLetterRecord[] letters, CancellationToken ct);
+    public abstract Task<List<DateTimeOffset>> InsertDeadLettersAsync(DbTransaction transaction, string kafkaCluster, DeadLetterRecord[] letters, CancellationToken ct);
 
     public abstract Task UpsertCheckpointsAndRollupsAsync(
-        DbTransaction transaction, AccountCheckpoint[] checkpoints, RollupDelta[] rollups, CancellationToken ct);
+        DbTransaction transaction, string kafkaCluster, AccountCheckpoint[] checkpoints, RollupDelta[] rollups, CancellationToken ct);
 
     public abstract ValueTask DisposeAsync();
 }

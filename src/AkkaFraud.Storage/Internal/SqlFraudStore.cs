@@ -40,25 +40,28 @@ internal sealed class SqlFraudStore : IFraudStore
         _retry = new RetryPolicy(retry, dialect.IsTransient, dialect.OnTransient, logger);
         // "No offset yet" is an expectation too: the insert does nothing when a rival inserted first.
         _insertOffset = $"""
-            INSERT INTO kafka_offsets (consumer_group, topic, kafka_partition, next_offset, batch_id, updated_at)
-            VALUES ($1, $2, $3, $4, $5, {dialect.Now}) ON CONFLICT DO NOTHING
+            INSERT INTO kafka_offsets (kafka_cluster, consumer_group, topic, kafka_partition, next_offset, batch_id, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, {dialect.Now}) ON CONFLICT DO NOTHING
             """;
         _updateOffset = $"""
-            UPDATE kafka_offsets SET next_offset = $4, batch_id = $5, updated_at = {dialect.Now}
-            WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 AND next_offset = $6
+            UPDATE kafka_offsets SET next_offset = $5, batch_id = $6, updated_at = {dialect.Now}
+            WHERE kafka_cluster = $1 AND consumer_group = $2 AND topic = $3 AND kafka_partition = $4 AND next_offset = $7
             """;
         _offsets = $"""
             SELECT o.topic, o.kafka_partition, o.next_offset, o.batch_id
-            FROM kafka_offsets o JOIN {dialect.PartitionList("$2", "$3")}
+            FROM kafka_offsets o JOIN {dialect.PartitionList("$3", "$4")}
                 ON o.topic = p.topic AND o.kafka_partition = p.kafka_partition
-            WHERE o.consumer_group = $1
+            WHERE o.kafka_cluster = $1 AND o.consumer_group = $2
             """;
         _storedIds = $"SELECT transaction_id FROM transactions WHERE transaction_id {dialect.InList("$1")}";
-        _checkpoints = $"SELECT account_id, kafka_partition, as_of_offset, state FROM account_checkpoints WHERE account_id {dialect.InList("$1")}";
+        _checkpoints = $"""
+            SELECT account_id, kafka_partition, as_of_offset, state FROM account_checkpoints
+            WHERE account_id {dialect.InList("$2")} AND kafka_cluster = $1
+            """;
         _recordGap = $"""
             INSERT INTO ingest_gaps AS g ({Tables.GapColumns})
-            VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (topic, kafka_partition, first_missing_offset)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (kafka_cluster, topic, kafka_partition, first_missing_offset)
             DO UPDATE SET next_available_offset = {dialect.Greatest}(g.next_available_offset, excluded.next_available_offset)
             """;
         _recordMigration = $"INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, {dialect.Now})";
@@ -121,7 +124,7 @@ internal sealed class SqlFraudStore : IFraudStore
             ScoredTransaction[]? rows = null;
             if (!lookUpFirst && plan.Candidates.Length > 0)
             {
-                if (await _dialect.TryInsertAllAsync(transaction, plan.Candidates, ct))
+                if (await _dialect.TryInsertAllAsync(transaction, plan.KafkaCluster, plan.Candidates, ct))
                 {
                     rows = plan.Candidates;
                 }
@@ -134,11 +137,11 @@ internal sealed class SqlFraudStore : IFraudStore
             if (rows is null)
             {
                 rows = plan.Without(await StoredIdsAsync(transaction, plan, ct));
-                await _dialect.InsertTransactionsAsync(transaction, rows, ct);
+                await _dialect.InsertTransactionsAsync(transaction, plan.KafkaCluster, rows, ct);
             }
 
-            var letterTimes = await _dialect.InsertDeadLettersAsync(transaction, plan.DeadLetters, ct);
-            await _dialect.UpsertCheckpointsAndRollupsAsync(transaction, plan.Checkpoints, BatchPlan.Rollups(rows, letterTimes), ct);
+            var letterTimes = await _dialect.InsertDeadLettersAsync(transaction, plan.KafkaCluster, plan.DeadLetters, ct);
+            await _dialect.UpsertCheckpointsAndRollupsAsync(transaction, plan.KafkaCluster, plan.Checkpoints, BatchPlan.Rollups(rows, letterTimes), ct);
 
             var result = new BatchCommitted(
                 rows.Length, plan.Candidates.Length - rows.Length + plan.RepeatedTransactions, letterTimes.Count, plan.Checkpoints.Length);
@@ -149,26 +152,28 @@ internal sealed class SqlFraudStore : IFraudStore
     }
 
     public Task<IReadOnlyDictionary<StoredPartition, long>> GetOffsetsAsync(
-        string consumerGroup, IReadOnlyCollection<StoredPartition> partitions, CancellationToken cancellationToken = default)
+        string kafkaCluster, string consumerGroup, IReadOnlyCollection<StoredPartition> partitions, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(kafkaCluster);
         ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
         ArgumentNullException.ThrowIfNull(partitions);
         return _retry.ExecuteAsync<IReadOnlyDictionary<StoredPartition, long>>("read offsets", async (_, ct) =>
         {
             await using var connection = await _dialect.OpenAsync(ct);
-            var stored = await StoredOffsetsAsync(connection, null, consumerGroup, partitions, ct);
+            var stored = await StoredOffsetsAsync(connection, null, kafkaCluster, consumerGroup, partitions, ct);
             return stored.ToDictionary(kv => kv.Key, kv => kv.Value.Offset);
         }, cancellationToken);
     }
 
     public async Task<IReadOnlyDictionary<string, AccountCheckpoint>> GetCheckpointsAsync(
-        IReadOnlyCollection<string> accountIds, CancellationToken cancellationToken = default)
+        string kafkaCluster, IReadOnlyCollection<string> accountIds, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(kafkaCluster);
         ArgumentNullException.ThrowIfNull(accountIds);
         var checkpoints = new Dictionary<string, AccountCheckpoint>(StringComparer.Ordinal);
         foreach (var chunk in accountIds.Distinct(StringComparer.Ordinal).Chunk(ReadChunk))
         {
-            var found = await QueryAsync("read checkpoints", _checkpoints, [_dialect.TextList(chunk)],
+            var found = await QueryAsync("read checkpoints", _checkpoints, [kafkaCluster, _dialect.TextList(chunk)],
                 r => new AccountCheckpoint(r.GetString(0), r.GetInt32(1), r.GetInt64(2), r.GetFieldValue<byte[]>(3)), cancellationToken);
             foreach (var checkpoint in found)
             {
@@ -180,14 +185,15 @@ internal sealed class SqlFraudStore : IFraudStore
     }
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<ScoredTransaction>>> GetTransactionsAfterAsync(
-        IReadOnlyDictionary<string, long> afterOffsets, CancellationToken cancellationToken = default)
+        string kafkaCluster, IReadOnlyDictionary<string, long> afterOffsets, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(kafkaCluster);
         ArgumentNullException.ThrowIfNull(afterOffsets);
         var found = new List<ScoredTransaction>();
         foreach (var chunk in afterOffsets.Chunk(ReadChunk))
         {
             found.AddRange(await QueryAsync("read transactions after checkpoints", _dialect.RowsAfterOffsets,
-                [_dialect.TextList([.. chunk.Select(kv => kv.Key)]), _dialect.BigintList([.. chunk.Select(kv => kv.Value)])],
+                [_dialect.TextList([.. chunk.Select(kv => kv.Key)]), _dialect.BigintList([.. chunk.Select(kv => kv.Value)]), kafkaCluster],
                 ReadScored, cancellationToken));
         }
 
@@ -201,7 +207,7 @@ internal sealed class SqlFraudStore : IFraudStore
         {
             await using var connection = await _dialect.OpenAsync(ct);
             await using var command = Command(connection, null, _recordGap,
-                gap.Topic, gap.Partition, gap.FirstMissingOffset, gap.NextAvailableOffset, _dialect.Time(gap.DetectedAt));
+                gap.KafkaCluster, gap.Topic, gap.Partition, gap.FirstMissingOffset, gap.NextAvailableOffset, _dialect.Time(gap.DetectedAt));
             await command.ExecuteNonQueryAsync(ct);
         }, cancellationToken);
     }
@@ -209,8 +215,8 @@ internal sealed class SqlFraudStore : IFraudStore
     public Task<IReadOnlyList<IngestGap>> GetGapsAsync(CancellationToken cancellationToken = default) =>
         QueryAsync("read gaps", $"""
             SELECT {Tables.GapColumns} FROM ingest_gaps
-            ORDER BY detected_at DESC, topic, kafka_partition, first_missing_offset
-            """, [], r => new IngestGap(r.GetString(0), r.GetInt32(1), r.GetInt64(2), r.GetInt64(3), _dialect.ReadTime(r, 4)), cancellationToken);
+            ORDER BY detected_at DESC, kafka_cluster, topic, kafka_partition, first_missing_offset
+            """, [], r => new IngestGap(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetInt64(4), _dialect.ReadTime(r, 5)), cancellationToken);
 
     public async Task<AlertPage> GetAlertsAsync(AlertQuery query, CancellationToken cancellationToken = default)
     {
@@ -334,7 +340,7 @@ internal sealed class SqlFraudStore : IFraudStore
             {
                 var command = batch.CreateBatchCommand();
                 command.CommandText = offset.ExpectedOffset is null ? _insertOffset : _updateOffset;
-                AddOffsetParameters(command.Parameters, plan.ConsumerGroup, offset, batchId);
+                AddOffsetParameters(command.Parameters, plan, offset, batchId);
                 batch.BatchCommands.Add(command);
             }
 
@@ -352,7 +358,7 @@ internal sealed class SqlFraudStore : IFraudStore
             foreach (var offset in plan.Offsets)
             {
                 await using var command = Command(connection, transaction, offset.ExpectedOffset is null ? _insertOffset : _updateOffset);
-                AddOffsetParameters(command.Parameters, plan.ConsumerGroup, offset, batchId);
+                AddOffsetParameters(command.Parameters, plan, offset, batchId);
                 if (await command.ExecuteNonQueryAsync(ct) != 1)
                 {
                     missed.Add(offset);
@@ -365,29 +371,31 @@ internal sealed class SqlFraudStore : IFraudStore
             return [];
         }
 
-        var stored = await StoredOffsetsAsync(connection, transaction, plan.ConsumerGroup, [.. missed.Select(o => o.Partition)], ct);
+        var stored = await StoredOffsetsAsync(connection, transaction, plan.KafkaCluster, plan.ConsumerGroup, [.. missed.Select(o => o.Partition)], ct);
         return [.. missed.Select(o => stored.TryGetValue(o.Partition, out var s)
             ? (new OffsetConflict(o.Partition, o.ExpectedOffset, s.Offset), s.Batch)
             : (new OffsetConflict(o.Partition, o.ExpectedOffset, null), (object?)null))];
     }
 
-    private void AddOffsetParameters(DbParameterCollection parameters, string consumerGroup, OffsetCommit offset, object batchId)
+    private void AddOffsetParameters(DbParameterCollection parameters, BatchPlan plan, OffsetCommit offset, object batchId)
     {
-        parameters.Add(_dialect.Parameter(1, consumerGroup));
-        parameters.Add(_dialect.Parameter(2, offset.Partition.Topic));
-        parameters.Add(_dialect.Parameter(3, offset.Partition.Partition));
-        parameters.Add(_dialect.Parameter(4, offset.NextOffset));
-        parameters.Add(_dialect.Parameter(5, batchId));
+        parameters.Add(_dialect.Parameter(1, plan.KafkaCluster));
+        parameters.Add(_dialect.Parameter(2, plan.ConsumerGroup));
+        parameters.Add(_dialect.Parameter(3, offset.Partition.Topic));
+        parameters.Add(_dialect.Parameter(4, offset.Partition.Partition));
+        parameters.Add(_dialect.Parameter(5, offset.NextOffset));
+        parameters.Add(_dialect.Parameter(6, batchId));
         if (offset.ExpectedOffset is { } expected)
         {
-            parameters.Add(_dialect.Parameter(6, expected));
+            parameters.Add(_dialect.Parameter(7, expected));
         }
     }
 
     private async Task<Dictionary<StoredPartition, (long Offset, object Batch)>> StoredOffsetsAsync(
-        DbConnection connection, DbTransaction? transaction, string consumerGroup, IReadOnlyCollection<StoredPartition> partitions, CancellationToken ct)
+        DbConnection connection, DbTransaction? transaction, string kafkaCluster, string consumerGroup, IReadOnlyCollection<StoredPartition> partitions,
+        CancellationToken ct)
     {
-        await using var command = Command(connection, transaction, _offsets, consumerGroup,
+        await using var command = Command(connection, transaction, _offsets, kafkaCluster, consumerGroup,
             _dialect.TextList([.. partitions.Select(p => p.Topic)]), _dialect.IntegerList([.. partitions.Select(p => p.Partition)]));
         var stored = new Dictionary<StoredPartition, (long, object)>();
         await using var reader = await command.ExecuteReaderAsync(ct);

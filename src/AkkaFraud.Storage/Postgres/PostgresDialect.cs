@@ -22,7 +22,7 @@ internal sealed class PostgresDialect : SqlDialect
     /// <summary>Serialises migrations of one database across nodes ("AkkaFrau" as a number).</summary>
     private const long MigrationLockKey = 0x416B6B614672617;
 
-    private const string CopyTransactions = $"COPY transactions ({Rows.Columns}) FROM STDIN (FORMAT BINARY)";
+    private const string CopyTransactions = $"COPY transactions ({Rows.InsertColumns}) FROM STDIN (FORMAT BINARY)";
     private const string OptimisticCopy = "optimistic_copy";
 
     /// <summary>The server ended a session left idle in a transaction (Npgsql has no constant for it).</summary>
@@ -71,7 +71,8 @@ internal sealed class PostgresDialect : SqlDialect
     // the end-to-end benchmark: 16 % of PostgreSQL's time in heap visibility checks, 20–70 ms per 1,000 accounts).
     public override string RowsAfterOffsets => $"""
         SELECT {Rows.Columns} FROM unnest($1::text[], $2::bigint[]) AS after (id, after_offset)
-        CROSS JOIN LATERAL (SELECT * FROM transactions WHERE account_id = after.id AND kafka_offset > after.after_offset OFFSET 0) AS t
+        CROSS JOIN LATERAL (
+            SELECT * FROM transactions WHERE account_id = after.id AND kafka_offset > after.after_offset AND kafka_cluster = $3 OFFSET 0) AS t
         ORDER BY account_id, kafka_offset
         """;
 
@@ -136,13 +137,13 @@ internal sealed class PostgresDialect : SqlDialect
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     /// <summary>Optimistic: copy every row; only when an id turns out to be stored already, roll back to the savepoint.</summary>
-    public override async Task<bool> TryInsertAllAsync(DbTransaction transaction, ScoredTransaction[] rows, CancellationToken ct)
+    public override async Task<bool> TryInsertAllAsync(DbTransaction transaction, string kafkaCluster, ScoredTransaction[] rows, CancellationToken ct)
     {
         var npgsql = (NpgsqlTransaction)transaction;
         await npgsql.SaveAsync(OptimisticCopy, ct);
         try
         {
-            await CopyAsync(npgsql.Connection!, rows, ct);
+            await CopyAsync(npgsql.Connection!, kafkaCluster, rows, ct);
             return true;
         }
         catch (PostgresException e) when (IsDuplicateId(e))
@@ -152,10 +153,10 @@ internal sealed class PostgresDialect : SqlDialect
         }
     }
 
-    public override Task InsertTransactionsAsync(DbTransaction transaction, ScoredTransaction[] rows, CancellationToken ct) =>
-        CopyAsync((NpgsqlConnection)transaction.Connection!, rows, ct);
+    public override Task InsertTransactionsAsync(DbTransaction transaction, string kafkaCluster, ScoredTransaction[] rows, CancellationToken ct) =>
+        CopyAsync((NpgsqlConnection)transaction.Connection!, kafkaCluster, rows, ct);
 
-    public override async Task<List<DateTimeOffset>> InsertDeadLettersAsync(DbTransaction transaction, DeadLetterRecord[] letters, CancellationToken ct)
+    public override async Task<List<DateTimeOffset>> InsertDeadLettersAsync(DbTransaction transaction, string kafkaCluster, DeadLetterRecord[] letters, CancellationToken ct)
     {
         var inserted = new List<DateTimeOffset>();
         if (letters.Length == 0)
@@ -164,8 +165,8 @@ internal sealed class PostgresDialect : SqlDialect
         }
 
         await using var command = new NpgsqlCommand($"""
-            INSERT INTO dead_letters ({Tables.DeadLetterColumns})
-            SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::bytea[], $5::text[], $6::text[], $7::timestamptz[])
+            INSERT INTO dead_letters ({Tables.DeadLetterInsertColumns})
+            SELECT $8, * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::bytea[], $5::text[], $6::text[], $7::timestamptz[])
             {Tables.DeadLetterInsertTail}
             """, (NpgsqlConnection)transaction.Connection!);
         Add(command.Parameters,
@@ -175,7 +176,8 @@ internal sealed class PostgresDialect : SqlDialect
             letters.Select(l => Rows.Array(l.Payload)).ToArray(),
             letters.Select(l => l.ReasonCode).ToArray(),
             letters.Select(l => l.Detail).ToArray(),
-            letters.Select(l => BatchPlan.Utc(l.ReceivedAt)).ToArray());
+            letters.Select(l => BatchPlan.Utc(l.ReceivedAt)).ToArray(),
+            kafkaCluster);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -186,21 +188,22 @@ internal sealed class PostgresDialect : SqlDialect
     }
 
     public override async Task UpsertCheckpointsAndRollupsAsync(
-        DbTransaction transaction, AccountCheckpoint[] checkpoints, RollupDelta[] rollups, CancellationToken ct)
+        DbTransaction transaction, string kafkaCluster, AccountCheckpoint[] checkpoints, RollupDelta[] rollups, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch((NpgsqlConnection)transaction.Connection!);
         if (checkpoints.Length > 0)
         {
             var command = new NpgsqlBatchCommand($"""
-                INSERT INTO account_checkpoints ({Tables.CheckpointColumns})
-                SELECT a, p, o, s, now() FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::bytea[]) AS u(a, p, o, s)
+                INSERT INTO account_checkpoints ({Tables.CheckpointInsertColumns})
+                SELECT $5, a, p, o, s, now() FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::bytea[]) AS u(a, p, o, s)
                 {Tables.CheckpointUpsert}
                 """);
             Add(command.Parameters,
                 checkpoints.Select(c => c.AccountId).ToArray(),
                 checkpoints.Select(c => c.KafkaPartition).ToArray(),
                 checkpoints.Select(c => c.AsOfOffset).ToArray(),
-                checkpoints.Select(c => Rows.Array(c.State)).ToArray());
+                checkpoints.Select(c => Rows.Array(c.State)).ToArray(),
+                kafkaCluster);
             batch.BatchCommands.Add(command);
         }
 
@@ -236,7 +239,7 @@ internal sealed class PostgresDialect : SqlDialect
     /// when it flushes into a full socket (the server catching up, bounded by the command timeout), and they made the
     /// whole batch about a fifth faster than 25 awaited writes per row.
     /// </summary>
-    private static async Task CopyAsync(NpgsqlConnection connection, ScoredTransaction[] rows, CancellationToken ct)
+    private static async Task CopyAsync(NpgsqlConnection connection, string kafkaCluster, ScoredTransaction[] rows, CancellationToken ct)
     {
         if (rows.Length == 0)
         {
@@ -250,6 +253,7 @@ internal sealed class PostgresDialect : SqlDialect
             var t = row.Transaction;
             var v = row.Verdict;
             copy.StartRow();
+            copy.Write(kafkaCluster, NpgsqlDbType.Text);
             copy.Write(t.TransactionId, NpgsqlDbType.Text);
             copy.Write(t.AccountId, NpgsqlDbType.Text);
             copy.Write(BatchPlan.Utc(t.EventTime), NpgsqlDbType.TimestampTz);

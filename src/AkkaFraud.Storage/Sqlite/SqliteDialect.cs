@@ -23,7 +23,7 @@ internal sealed class SqliteDialect : SqlDialect
         DefaultNow: "", Flagged: "is_flagged = 1", AlertIndexes: "");
 
     private static readonly SqliteMultiRowInsert<ScoredTransaction> InsertTransactions = new(
-        $"INSERT INTO transactions ({Rows.Columns})", Rows.ColumnCount, "", RowsPerStatement, static (row, p, i) =>
+        $"INSERT INTO transactions ({Rows.InsertColumns})", Rows.ColumnCount, "", RowsPerStatement, static (row, p, i) =>
         {
             var t = row.Transaction;
             var v = row.Verdict;
@@ -52,10 +52,10 @@ internal sealed class SqliteDialect : SqlDialect
             p[i + 22].Value = row.KafkaOffset;
             p[i + 23].Value = BatchPlan.UnixMicros(row.IngestedAt);
             p[i + 24].Value = BatchPlan.UnixMicros(row.ProcessedAt);
-        });
+        }, batchValueFirst: true);
 
     private static readonly SqliteMultiRowInsert<DeadLetterRecord> InsertDeadLetters = new(
-        $"INSERT INTO dead_letters ({Tables.DeadLetterColumns})", 7, Tables.DeadLetterInsertTail, RowsPerStatement, static (letter, p, i) =>
+        $"INSERT INTO dead_letters ({Tables.DeadLetterInsertColumns})", 7, Tables.DeadLetterInsertTail, RowsPerStatement, static (letter, p, i) =>
         {
             p[i].Value = letter.Topic;
             p[i + 1].Value = letter.KafkaPartition;
@@ -64,17 +64,17 @@ internal sealed class SqliteDialect : SqlDialect
             p[i + 4].Value = letter.ReasonCode;
             p[i + 5].Value = letter.Detail;
             p[i + 6].Value = BatchPlan.UnixMicros(letter.ReceivedAt);
-        });
+        }, batchValueFirst: true);
 
     private static readonly SqliteMultiRowInsert<AccountCheckpoint> UpsertCheckpoints = new(
-        $"INSERT INTO account_checkpoints ({Tables.CheckpointColumns})", 5, Tables.CheckpointUpsert, RowsPerStatement, static (checkpoint, p, i) =>
+        $"INSERT INTO account_checkpoints ({Tables.CheckpointInsertColumns})", 5, Tables.CheckpointUpsert, RowsPerStatement, static (checkpoint, p, i) =>
         {
             p[i].Value = checkpoint.AccountId;
             p[i + 1].Value = checkpoint.KafkaPartition;
             p[i + 2].Value = checkpoint.AsOfOffset;
             p[i + 3].Value = Rows.Array(checkpoint.State);
             p[i + 4].Value = BatchPlan.UnixMicros(DateTimeOffset.UtcNow);
-        });
+        }, batchValueFirst: true);
 
     private static readonly SqliteMultiRowInsert<RollupDelta> UpsertRollups = new(
         $"INSERT INTO minute_rollups AS r ({Tables.RollupColumns})", 7, Tables.RollupUpsert, RowsPerStatement, static (rollup, p, i) =>
@@ -125,6 +125,7 @@ internal sealed class SqliteDialect : SqlDialect
         WITH after (id, after_offset) AS (
             SELECT i.value, o.value FROM json_each($1) AS i JOIN json_each($2) AS o ON o.key = i.key)
         SELECT {Rows.Columns} FROM transactions JOIN after ON account_id = after.id AND kafka_offset > after.after_offset
+        WHERE kafka_cluster = $3
         ORDER BY account_id, kafka_offset
         """;
 
@@ -188,23 +189,23 @@ internal sealed class SqliteDialect : SqlDialect
     }
 
     /// <summary>No COPY to be optimistic with: the look-up of the ids is one indexed query inside the file.</summary>
-    public override Task<bool> TryInsertAllAsync(DbTransaction transaction, ScoredTransaction[] rows, CancellationToken ct) =>
+    public override Task<bool> TryInsertAllAsync(DbTransaction transaction, string kafkaCluster, ScoredTransaction[] rows, CancellationToken ct) =>
         Task.FromResult(false);
 
-    public override Task InsertTransactionsAsync(DbTransaction transaction, ScoredTransaction[] rows, CancellationToken ct) =>
-        InsertTransactions.ExecuteAsync((SqliteTransaction)transaction, rows, null, ct);
+    public override Task InsertTransactionsAsync(DbTransaction transaction, string kafkaCluster, ScoredTransaction[] rows, CancellationToken ct) =>
+        InsertTransactions.ExecuteAsync((SqliteTransaction)transaction, rows, null, ct, kafkaCluster);
 
-    public override async Task<List<DateTimeOffset>> InsertDeadLettersAsync(DbTransaction transaction, DeadLetterRecord[] letters, CancellationToken ct)
+    public override async Task<List<DateTimeOffset>> InsertDeadLettersAsync(DbTransaction transaction, string kafkaCluster, DeadLetterRecord[] letters, CancellationToken ct)
     {
         var inserted = new List<DateTimeOffset>();
-        await InsertDeadLetters.ExecuteAsync((SqliteTransaction)transaction, letters, r => inserted.Add(BatchPlan.FromUnixMicros(r.GetInt64(0))), ct);
+        await InsertDeadLetters.ExecuteAsync((SqliteTransaction)transaction, letters, r => inserted.Add(BatchPlan.FromUnixMicros(r.GetInt64(0))), ct, kafkaCluster);
         return inserted;
     }
 
     public override async Task UpsertCheckpointsAndRollupsAsync(
-        DbTransaction transaction, AccountCheckpoint[] checkpoints, RollupDelta[] rollups, CancellationToken ct)
+        DbTransaction transaction, string kafkaCluster, AccountCheckpoint[] checkpoints, RollupDelta[] rollups, CancellationToken ct)
     {
-        await UpsertCheckpoints.ExecuteAsync((SqliteTransaction)transaction, checkpoints, null, ct);
+        await UpsertCheckpoints.ExecuteAsync((SqliteTransaction)transaction, checkpoints, null, ct, kafkaCluster);
         await UpsertRollups.ExecuteAsync((SqliteTransaction)transaction, rollups, null, ct);
     }
 

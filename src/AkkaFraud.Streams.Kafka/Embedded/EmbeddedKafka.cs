@@ -50,25 +50,32 @@ public sealed class EmbeddedKafka : IDisposable
     public EmbeddedKafka(int brokerCount = 1, TimeSpan? groupInitialRebalanceDelay = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(brokerCount, 1);
-        (_kafka, _cluster) = LibRdKafkaMock.CreateCluster(brokerCount, new Dictionary<string, string>
+        (_kafka, _cluster) = LibRdKafka.CreateCluster(brokerCount, new Dictionary<string, string>
         {
             ["client.id"] = "akkafraud-embedded-kafka",
             // This handle only hosts the mock cluster; it never connects anywhere, so its warnings are noise.
             ["log_level"] = "3",
         });
         BrokerCount = brokerCount;
-        BootstrapServers = LibRdKafkaMock.Bootstraps(_cluster);
+        BootstrapServers = LibRdKafka.Bootstraps(_cluster);
         SetGroupInitialRebalanceDelay(groupInitialRebalanceDelay ?? TimeSpan.Zero);
     }
 
     /// <summary>Comma-separated <c>host:port</c> list of the brokers, for <c>bootstrap.servers</c>.</summary>
     public string BootstrapServers { get; }
 
+    /// <summary>
+    /// This instance's identity, what a node hosting it stores offsets under (<see cref="KafkaClusterIdentity.Known"/>).
+    /// Not the cluster id the mock puts in its metadata: librdkafka makes that one from a memory address, and two mocks
+    /// created one after the other in one process were seen to share it.
+    /// </summary>
+    public string ClusterId { get; } = $"embedded-{Guid.NewGuid():N}";
+
     /// <summary>Number of brokers; their ids are 1 to <see cref="BrokerCount"/>.</summary>
     public int BrokerCount { get; }
 
     /// <summary>Path of the native librdkafka file the mock cluster runs in (Confluent.Kafka's own).</summary>
-    public static string? NativeLibraryPath => LibRdKafkaMock.LoadedPath;
+    public static string? NativeLibraryPath => LibRdKafka.LoadedPath;
 
     /// <summary>
     /// Creates a topic (the mock has no CreateTopics API). Creating an existing topic with the same partition count
@@ -80,29 +87,29 @@ public sealed class EmbeddedKafka : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(replicationFactor, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(replicationFactor, BrokerCount);
-        Use(cluster => LibRdKafkaMock.rd_kafka_mock_topic_create(cluster, topic, partitions, replicationFactor), $"create topic {topic}");
+        Use(cluster => LibRdKafka.rd_kafka_mock_topic_create(cluster, topic, partitions, replicationFactor), $"create topic {topic}");
     }
 
     /// <summary>How long a new group waits for more members before its first rebalance.</summary>
     public void SetGroupInitialRebalanceDelay(TimeSpan delay)
     {
         var milliseconds = Milliseconds(delay);
-        Use(cluster => LibRdKafkaMock.rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, milliseconds));
+        Use(cluster => LibRdKafka.rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, milliseconds));
     }
 
     /// <summary>Disconnects a broker (or <see cref="AllBrokers"/>) and refuses new connections. Leaders do not move.</summary>
     public void SetBrokerDown(int brokerId) =>
-        Use(cluster => LibRdKafkaMock.rd_kafka_mock_broker_set_down(cluster, brokerId), $"set broker {brokerId} down");
+        Use(cluster => LibRdKafka.rd_kafka_mock_broker_set_down(cluster, brokerId), $"set broker {brokerId} down");
 
     /// <summary>Lets a broker (or <see cref="AllBrokers"/>) accept connections again.</summary>
     public void SetBrokerUp(int brokerId) =>
-        Use(cluster => LibRdKafkaMock.rd_kafka_mock_broker_set_up(cluster, brokerId), $"set broker {brokerId} up");
+        Use(cluster => LibRdKafka.rd_kafka_mock_broker_set_up(cluster, brokerId), $"set broker {brokerId} up");
 
     /// <summary>Delays every response of a broker by <paramref name="roundTripTime"/>.</summary>
     public void SetBrokerRoundTripTime(int brokerId, TimeSpan roundTripTime)
     {
         var milliseconds = Milliseconds(roundTripTime);
-        Use(cluster => LibRdKafkaMock.rd_kafka_mock_broker_set_rtt(cluster, brokerId, milliseconds), $"set broker {brokerId} rtt");
+        Use(cluster => LibRdKafka.rd_kafka_mock_broker_set_rtt(cluster, brokerId, milliseconds), $"set broker {brokerId} rtt");
     }
 
     /// <summary>
@@ -118,30 +125,30 @@ public sealed class EmbeddedKafka : IDisposable
         }
 
         var codes = Array.ConvertAll(errors, error => (int)error);
-        Use(cluster => LibRdKafkaMock.PushRequestErrors(cluster, (short)apiKey, codes));
+        Use(cluster => LibRdKafka.PushRequestErrors(cluster, (short)apiKey, codes));
     }
 
     /// <summary>Forgets the not yet consumed errors pushed for <paramref name="apiKey"/>.</summary>
     public void ClearRequestErrors(KafkaApiKey apiKey) =>
-        Use(cluster => LibRdKafkaMock.rd_kafka_mock_clear_request_errors(cluster, (short)apiKey));
+        Use(cluster => LibRdKafka.rd_kafka_mock_clear_request_errors(cluster, (short)apiKey));
 
     /// <summary>Moves the leadership of a partition to <paramref name="brokerId"/>.</summary>
     public void SetPartitionLeader(string topic, int partition, int brokerId) =>
-        Use(cluster => LibRdKafkaMock.rd_kafka_mock_partition_set_leader(cluster, topic, partition, brokerId), $"set leader of {topic}[{partition}]");
+        Use(cluster => LibRdKafka.rd_kafka_mock_partition_set_leader(cluster, topic, partition, brokerId), $"set leader of {topic}[{partition}]");
 
     /// <summary>Leaves a partition without a leader until <see cref="SetPartitionLeader"/> gives it one.</summary>
     public void MakePartitionLeaderless(string topic, int partition) => SetPartitionLeader(topic, partition, -1);
 
     /// <summary>Moves the coordinator of consumer group <paramref name="groupId"/> to <paramref name="brokerId"/>.</summary>
     public void SetGroupCoordinator(string groupId, int brokerId) =>
-        Use(cluster => LibRdKafkaMock.rd_kafka_mock_coordinator_set(cluster, "group", groupId, brokerId), $"move coordinator of group {groupId}");
+        Use(cluster => LibRdKafka.rd_kafka_mock_coordinator_set(cluster, "group", groupId, brokerId), $"move coordinator of group {groupId}");
 
     /// <summary>
     /// Deletes the records of a partition below <paramref name="beforeOffset"/>, as retention would: the partition's low
     /// watermark becomes <paramref name="beforeOffset"/>.
     /// </summary>
     public void DeleteRecords(string topic, int partition, long beforeOffset) =>
-        Use(cluster => LibRdKafkaMock.rd_kafka_mock_partition_delete_records(cluster, topic, partition, beforeOffset), $"delete records of {topic}[{partition}] before {beforeOffset}");
+        Use(cluster => LibRdKafka.rd_kafka_mock_partition_delete_records(cluster, topic, partition, beforeOffset), $"delete records of {topic}[{partition}] before {beforeOffset}");
 
     /// <summary>Stops the brokers; connected clients see the connections close. Idempotent.</summary>
     public void Dispose()
@@ -150,7 +157,7 @@ public sealed class EmbeddedKafka : IDisposable
         {
             if (_cluster != 0)
             {
-                LibRdKafkaMock.DestroyCluster(_kafka, _cluster);
+                LibRdKafka.DestroyCluster(_kafka, _cluster);
                 (_kafka, _cluster) = (0, 0);
             }
         }

@@ -58,6 +58,9 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public KafkaSettings KafkaSettings { get; }
 
+    /// <summary>The id the nodes store offsets under: the one <see cref="Kafka"/> reports, as a cluster-mode node asks it.</summary>
+    public Task<string> KafkaClusterIdAsync() => KafkaClusterIdentity.Ask(KafkaSettings).GetAsync();
+
     public FraudStoreSettings StoreSettings { get; }
 
     public FraudSettings Settings { get; } = new()
@@ -131,7 +134,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public async Task<Dictionary<int, long>> StoredOffsetsAsync()
     {
         await using var store = await FraudStoreFactory.CreateAsync(StoreSettings);
-        var stored = await store.GetOffsetsAsync(KafkaSettings.GroupId,
+        var stored = await store.GetOffsetsAsync(await KafkaClusterIdAsync(), KafkaSettings.GroupId,
             [.. Enumerable.Range(0, Partitions).Select(p => new StoredPartition(KafkaSettings.TransactionsTopic, p))]);
         return stored.ToDictionary(kv => kv.Key.Partition, kv => kv.Value);
     }

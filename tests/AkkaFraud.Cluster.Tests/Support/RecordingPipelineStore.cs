@@ -12,19 +12,19 @@ internal sealed class RecordingPipelineStore(IPipelineStore inner, WriteLedger l
         ledger.WriteAsync(node, batch, () => inner.WriteBatchAsync(batch, cancellationToken));
 
     public Task<IReadOnlyDictionary<StoredPartition, long>> GetOffsetsAsync(
-        string consumerGroup, IReadOnlyCollection<StoredPartition> partitions, CancellationToken cancellationToken = default)
+        string kafkaCluster, string consumerGroup, IReadOnlyCollection<StoredPartition> partitions, CancellationToken cancellationToken = default)
     {
         ledger.StartOffsetsRead(node, partitions);
-        return inner.GetOffsetsAsync(consumerGroup, partitions, cancellationToken);
+        return inner.GetOffsetsAsync(kafkaCluster, consumerGroup, partitions, cancellationToken);
     }
 
     public Task<IReadOnlyDictionary<string, AccountCheckpoint>> GetCheckpointsAsync(
-        IReadOnlyCollection<string> accountIds, CancellationToken cancellationToken = default) =>
-        inner.GetCheckpointsAsync(accountIds, cancellationToken);
+        string kafkaCluster, IReadOnlyCollection<string> accountIds, CancellationToken cancellationToken = default) =>
+        inner.GetCheckpointsAsync(kafkaCluster, accountIds, cancellationToken);
 
     public Task<IReadOnlyDictionary<string, IReadOnlyList<ScoredTransaction>>> GetTransactionsAfterAsync(
-        IReadOnlyDictionary<string, long> afterOffsets, CancellationToken cancellationToken = default) =>
-        inner.GetTransactionsAfterAsync(afterOffsets, cancellationToken);
+        string kafkaCluster, IReadOnlyDictionary<string, long> afterOffsets, CancellationToken cancellationToken = default) =>
+        inner.GetTransactionsAfterAsync(kafkaCluster, afterOffsets, cancellationToken);
 
     public Task RecordGapAsync(IngestGap gap, CancellationToken cancellationToken = default) => inner.RecordGapAsync(gap, cancellationToken);
 }

@@ -71,6 +71,7 @@ internal sealed class ScoringNode : IAsyncDisposable
             .ConfigureServices(services =>
             {
                 services.AddSingleton<IPipelineStore>(new RecordingPipelineStore(store, ledger, NameOf(port)));
+                services.AddSingleton(KafkaClusterIdentity.Ask(kafka));
                 services.AddFraudScoringServices(settings, kafka, RuleSet.Default);
                 services.AddAkka(SystemName, (builder, _) => builder
                     .ConfigureLoggers(loggers =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using AkkaFraud.Domain;
 using AkkaFraud.Storage;
+using AkkaFraud.Streams.Kafka;
 using AkkaFraud.Streams.Kafka.Embedded;
 using AkkaFraud.TestSupport;
 using Xunit.Abstractions;
@@ -236,7 +237,8 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     /// <summary>Every partition's stored offset (the warehouse's), -1 where none is stored yet.</summary>
     public async Task<Dictionary<int, long>> StoredOffsetsAsync()
     {
-        var stored = await Store.GetOffsetsAsync("akkafraud-scorer", [.. Enumerable.Range(0, Partitions).Select(p => new StoredPartition("transactions", p))]);
+        var kafkaCluster = await KafkaClusterIdentity.Ask(new KafkaSettings { BootstrapServers = Kafka.BootstrapServers }).GetAsync();
+        var stored = await Store.GetOffsetsAsync(kafkaCluster, "akkafraud-scorer", [.. Enumerable.Range(0, Partitions).Select(p => new StoredPartition("transactions", p))]);
         return Enumerable.Range(0, Partitions).ToDictionary(p => p, p => stored.TryGetValue(new StoredPartition("transactions", p), out var offset) ? offset : -1);
     }
 

@@ -19,11 +19,13 @@ public sealed class TestNode : IAsyncDisposable
     public const string AdminToken = "test-admin-token-0123456789";
 
     private readonly string _directory;
+    private readonly bool _ownsDirectory;
 
-    private TestNode(RunningNode node, string directory, Uri baseAddress)
+    private TestNode(RunningNode node, string directory, bool ownsDirectory, Uri baseAddress)
     {
         Node = node;
         _directory = directory;
+        _ownsDirectory = ownsDirectory;
         BaseAddress = baseAddress;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         Admin = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
@@ -43,9 +45,15 @@ public sealed class TestNode : IAsyncDisposable
     internal IFraudStore Store => Node.Infrastructure.Store;
 
     /// <summary>Starts a node with these extra settings (<c>key=value</c>, as on the command line) and waits until it is ready.</summary>
-    public static async Task<TestNode> StartAsync(params string[] settings)
+    public static Task<TestNode> StartAsync(params string[] settings) =>
+        StartAsync(Directory.CreateTempSubdirectory("akkafraud-node-test-").FullName, ownsDirectory: true, settings);
+
+    /// <summary>Starts a node whose data lives in <paramref name="directory"/>, which outlives it (for restarts).</summary>
+    public static Task<TestNode> StartInAsync(string directory, params string[] settings) =>
+        StartAsync(directory, ownsDirectory: false, settings);
+
+    private static async Task<TestNode> StartAsync(string directory, bool ownsDirectory, string[] settings)
     {
-        var directory = Directory.CreateTempSubdirectory("akkafraud-node-test-").FullName;
         var port = TestPorts.Free();
         string[] args =
         [
@@ -58,7 +66,7 @@ public sealed class TestNode : IAsyncDisposable
             .. settings.Select(s => "--" + s),
         ];
         var node = await Program.StartAsync(args);
-        var test = new TestNode(node, directory, new Uri($"http://127.0.0.1:{port}"));
+        var test = new TestNode(node, directory, ownsDirectory, new Uri($"http://127.0.0.1:{port}"));
         await test.WaitUntilReadyAsync();
         return test;
     }
@@ -97,6 +105,11 @@ public sealed class TestNode : IAsyncDisposable
         Http.Dispose();
         Admin.Dispose();
         await Node.DisposeAsync();
+        if (!_ownsDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_directory, recursive: true);

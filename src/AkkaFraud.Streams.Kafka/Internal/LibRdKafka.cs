@@ -4,17 +4,19 @@ using System.Runtime.InteropServices;
 namespace AkkaFraud.Streams.Kafka.Internal;
 
 /// <summary>
-/// P/Invoke bindings to librdkafka's mock-cluster API (<c>rdkafka_mock.h</c>), bound to the very native
+/// P/Invoke bindings to what Confluent.Kafka does not wrap: librdkafka's mock-cluster API (<c>rdkafka_mock.h</c>) and
+/// <c>rd_kafka_clusterid</c>, bound to the very native
 /// library that Confluent.Kafka loaded: a second, different librdkafka in the process would be a different
 /// mock implementation with its own globals, and on Debian the default build does not even load (it needs
 /// libsasl2.so.3), so Confluent falls back to its <c>centos8-librdkafka.so</c> build.
 /// </summary>
-internal static unsafe partial class LibRdKafkaMock
+internal static unsafe partial class LibRdKafka
 {
     // A private name that only our resolver answers: it never collides with Confluent's own "librdkafka".
-    private const string Library = "akkafraud-rdkafka-mock";
+    private const string Library = "akkafraud-rdkafka";
     private const int ConfOk = 0;
     private const int ProducerType = 0;
+    private const int ConsumerType = 1;
     private const int ErrorStringSize = 512;
 
     private static readonly Lazy<nint> Handle = new(LoadConfluentsLibrary, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -28,7 +30,7 @@ internal static unsafe partial class LibRdKafkaMock
         {
             if (!_resolverInstalled)
             {
-                NativeLibrary.SetDllImportResolver(typeof(LibRdKafkaMock).Assembly, Resolve);
+                NativeLibrary.SetDllImportResolver(typeof(LibRdKafka).Assembly, Resolve);
                 _resolverInstalled = true;
             }
         }
@@ -41,6 +43,51 @@ internal static unsafe partial class LibRdKafkaMock
 
     /// <summary>Creates a producer-type <c>rd_kafka_t</c> (needed for the mock's bookkeeping) and a mock cluster on it.</summary>
     public static (nint Kafka, nint Cluster) CreateCluster(int brokerCount, IReadOnlyDictionary<string, string> config)
+    {
+        var kafka = CreateHandle(ProducerType, config);
+        var cluster = rd_kafka_mock_cluster_new(kafka, brokerCount);
+        if (cluster == 0)
+        {
+            rd_kafka_destroy(kafka);
+            throw new InvalidOperationException($"rd_kafka_mock_cluster_new({brokerCount}) failed: no mock cluster could be started.");
+        }
+
+        return (kafka, cluster);
+    }
+
+    /// <summary>
+    /// The id of the Kafka cluster that <paramref name="config"/>'s brokers belong to (from a metadata request, so any
+    /// broker version answers), or null when none answered within <paramref name="timeout"/>. Blocks the calling thread.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">librdkafka refused a property of <paramref name="config"/>.</exception>
+    public static string? ClusterId(IEnumerable<KeyValuePair<string, string>> config, TimeSpan timeout)
+    {
+        // A consumer-type handle takes the consumer's properties without complaint; it never subscribes, so it joins no group.
+        var kafka = CreateHandle(ConsumerType, config);
+        try
+        {
+            var id = rd_kafka_clusterid(kafka, (int)Math.Ceiling(timeout.TotalMilliseconds));
+            if (id == 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                return Marshal.PtrToStringUTF8(id);
+            }
+            finally
+            {
+                rd_kafka_mem_free(kafka, id);
+            }
+        }
+        finally
+        {
+            rd_kafka_destroy(kafka);
+        }
+    }
+
+    private static nint CreateHandle(int type, IEnumerable<KeyValuePair<string, string>> config)
     {
         EnsureLoaded();
         var conf = rd_kafka_conf_new();
@@ -55,21 +102,14 @@ internal static unsafe partial class LibRdKafkaMock
         }
 
         // On success rd_kafka_new owns conf; on failure it is still ours.
-        var kafka = rd_kafka_new(ProducerType, conf, errstr, ErrorStringSize);
+        var kafka = rd_kafka_new(type, conf, errstr, ErrorStringSize);
         if (kafka == 0)
         {
             rd_kafka_conf_destroy(conf);
             throw new InvalidOperationException($"rd_kafka_new failed: {Marshal.PtrToStringUTF8((nint)errstr)}");
         }
 
-        var cluster = rd_kafka_mock_cluster_new(kafka, brokerCount);
-        if (cluster == 0)
-        {
-            rd_kafka_destroy(kafka);
-            throw new InvalidOperationException($"rd_kafka_mock_cluster_new({brokerCount}) failed: no mock cluster could be started.");
-        }
-
-        return (kafka, cluster);
+        return kafka;
     }
 
     public static void DestroyCluster(nint kafka, nint cluster)
@@ -168,6 +208,12 @@ internal static unsafe partial class LibRdKafkaMock
 
     [LibraryImport(Library)]
     private static partial void rd_kafka_destroy(nint kafka);
+
+    [LibraryImport(Library)]
+    private static partial nint rd_kafka_clusterid(nint kafka, int timeoutMs);
+
+    [LibraryImport(Library)]
+    private static partial void rd_kafka_mem_free(nint kafka, nint pointer);
 
     [LibraryImport(Library)]
     private static partial nint rd_kafka_mock_cluster_new(nint kafka, int brokerCount);

@@ -1,0 +1,62 @@
+using System.Text;
+using AkkaFraud.Node.Tests.Support;
+using AkkaFraud.Simulator;
+using AkkaFraud.Storage;
+using AkkaFraud.Streams.Kafka;
+using Confluent.Kafka;
+
+namespace AkkaFraud.Node.Tests;
+
+/// <summary>An embedded restart keeps what earlier runs found, and its new, empty in-process Kafka is read from the start.</summary>
+public sealed class Embedded_history
+{
+    [Fact]
+    public async Task A_restarted_embedded_node_keeps_the_earlier_runs_alerts_and_scores_its_new_kafka()
+    {
+        var directory = Directory.CreateTempSubdirectory("akkafraud-history-test-").FullName;
+        try
+        {
+            StoreTotals firstRun;
+            string alertOfFirstRun;
+            await using (var first = await TestNode.StartInAsync(directory))
+            {
+                await Eventually.TrueAsync(async () => (await first.Store.GetAlertsAsync(new AlertQuery { Limit = 1 })).Items.Count > 0,
+                    TimeSpan.FromMinutes(2), "a first alert");
+                alertOfFirstRun = (await first.Store.GetAlertsAsync(new AlertQuery { Limit = 1 })).Items[0].Transaction.TransactionId;
+                firstRun = await first.Store.GetTotalsAsync();
+            }
+
+            // The second run without its simulator: the test produces every record its new Kafka holds.
+            await using var second = await TestNode.StartInAsync(directory, "Simulator:Enabled=false");
+            var records = new TrafficSimulator(new SimulatorOptions { Seed = 11, Accounts = 50, InvalidShare = 0, Start = DateTimeOffset.UtcNow.AddMinutes(-10) })
+                .Records().Take(120).ToList();
+            var kafka = second.Node.Settings.Kafka;
+            using (var producer = KafkaProducer.Create(kafka))
+            {
+                foreach (var record in records)
+                {
+                    producer.Produce(kafka.TransactionsTopic, new Message<byte[]?, byte[]?> { Key = Encoding.UTF8.GetBytes(record.Key), Value = record.Value });
+                }
+
+                Assert.Equal(0, producer.Flush(TimeSpan.FromMinutes(1)));
+            }
+
+            // The first run's offsets belong to the first run's Kafka. Resumed against the new one, whose partitions start
+            // again at 0, they would skip its first records: these 120 would never be stored.
+            await Eventually.TrueAsync(async () => (await second.Store.GetTotalsAsync()).Transactions == firstRun.Transactions + records.Count,
+                TimeSpan.FromMinutes(2), $"all {records.Count} records of the new Kafka to be stored beside the first run's {firstRun.Transactions}");
+            foreach (var record in records)
+            {
+                Assert.NotNull(await second.Store.GetTransactionAsync(record.Transaction!.TransactionId));
+            }
+
+            Assert.NotNull(await second.Store.GetTransactionAsync(alertOfFirstRun));
+            Assert.True((await second.Store.GetTotalsAsync()).Flagged >= firstRun.Flagged);
+            Assert.Empty(Directory.GetFiles(directory, "akkafraud-*.db"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
