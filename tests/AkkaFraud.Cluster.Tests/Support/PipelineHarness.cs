@@ -27,6 +27,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     private readonly List<ScoringNode> _nodes = [];
     private readonly ITestOutputHelper _output;
+    private readonly KafkaClusterIdentity _kafkaCluster;
     private Task? _producing;
 
     public PipelineHarness(FraudStoreSettings storeSettings, ITestOutputHelper output, int records, int accounts, int seed, TimeSpan? sessionTimeout = null)
@@ -50,6 +51,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         Kafka.CreateTopic(KafkaSettings.TransactionsTopic, Partitions);
         Kafka.CreateTopic(KafkaSettings.AlertsTopic, OutputPartitions);
         Kafka.CreateTopic(KafkaSettings.DeadLetterTopic, OutputPartitions);
+        _kafkaCluster = KafkaClusterIdentity.Ask(KafkaSettings);
         Oracle = Oracle.For(Oracle.Generate(records, seed, accounts), RuleSet.Default);
         output.WriteLine($"{records} records: {Oracle.Transactions} transactions of {Oracle.ByAccount.Count} accounts, {Oracle.DeadLetters.Count} invalid");
     }
@@ -59,7 +61,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
     public KafkaSettings KafkaSettings { get; }
 
     /// <summary>The id the nodes store offsets under: the one <see cref="Kafka"/> reports, as a cluster-mode node asks it.</summary>
-    public Task<string> KafkaClusterIdAsync() => KafkaClusterIdentity.Ask(KafkaSettings).GetAsync();
+    public Task<string> KafkaClusterIdAsync() => _kafkaCluster.GetAsync();
 
     public FraudStoreSettings StoreSettings { get; }
 

@@ -25,6 +25,9 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     private readonly ITestOutputHelper _output;
     private readonly string _connectionString;
     private readonly Func<Task> _dropDatabase;
+
+    /// <summary>The id the cluster-mode nodes store offsets under, asked from <see cref="Kafka"/> as they ask it.</summary>
+    private readonly KafkaClusterIdentity _kafkaCluster;
     private readonly string _directory = Directory.CreateTempSubdirectory("akkafraud-cluster-").FullName;
     private readonly int _remotingPort = TestPorts.Free();
     private readonly int _httpPort = TestPorts.Free();
@@ -44,6 +47,7 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         Kafka.CreateTopic("transactions", Partitions);
         Kafka.CreateTopic("fraud-alerts", OutputPartitions);
         Kafka.CreateTopic("transactions-dlq", OutputPartitions);
+        _kafkaCluster = KafkaClusterIdentity.Ask(new KafkaSettings { BootstrapServers = Kafka.BootstrapServers });
     }
 
     public EmbeddedKafka Kafka { get; }
@@ -237,8 +241,7 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     /// <summary>Every partition's stored offset (the warehouse's), -1 where none is stored yet.</summary>
     public async Task<Dictionary<int, long>> StoredOffsetsAsync()
     {
-        var kafkaCluster = await KafkaClusterIdentity.Ask(new KafkaSettings { BootstrapServers = Kafka.BootstrapServers }).GetAsync();
-        var stored = await Store.GetOffsetsAsync(kafkaCluster, "akkafraud-scorer", [.. Enumerable.Range(0, Partitions).Select(p => new StoredPartition("transactions", p))]);
+        var stored = await Store.GetOffsetsAsync(await _kafkaCluster.GetAsync(), "akkafraud-scorer", [.. Enumerable.Range(0, Partitions).Select(p => new StoredPartition("transactions", p))]);
         return Enumerable.Range(0, Partitions).ToDictionary(p => p, p => stored.TryGetValue(new StoredPartition("transactions", p), out var offset) ? offset : -1);
     }
 
