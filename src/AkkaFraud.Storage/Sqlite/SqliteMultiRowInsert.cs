@@ -24,7 +24,7 @@ internal sealed class SqliteMultiRowInsert<T>(
     public async Task ExecuteAsync(
         SqliteTransaction transaction, IReadOnlyList<T> rows, Action<SqliteDataReader>? onReturned, CancellationToken ct, object? batchValue = null)
     {
-        if (batchValueFirst != batchValue is not null)
+        if (batchValueFirst != (batchValue is not null))
         {
             throw new ArgumentException(batchValueFirst ? "this insert needs the batch's value" : "this insert takes no batch value", nameof(batchValue));
         }
