@@ -28,4 +28,11 @@ public interface IWarehouseQueries
 
     /// <summary>The most recently received dead letters, newest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<DeadLetterRecord>> GetRecentDeadLettersAsync(int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The stored offset and last commit time of every partition of <paramref name="topic"/> that
+    /// <paramref name="consumerGroup"/> has committed from the Kafka cluster <paramref name="kafkaCluster"/>, by partition.
+    /// </summary>
+    Task<IReadOnlyList<PartitionCommit>> GetPartitionCommitsAsync(
+        string kafkaCluster, string consumerGroup, string topic, CancellationToken cancellationToken = default);
 }

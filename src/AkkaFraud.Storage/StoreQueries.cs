@@ -54,3 +54,9 @@ public sealed record IngestGap(string KafkaCluster, string Topic, int Partition,
 {
     public long MissingCount => NextAvailableOffset - FirstMissingOffset;
 }
+
+/// <summary>
+/// What the warehouse holds for one partition a consumer group committed: the next offset to read and when the last
+/// batch that moved it committed (the database server's clock).
+/// </summary>
+public sealed record PartitionCommit(int Partition, long NextOffset, DateTimeOffset CommittedAt);

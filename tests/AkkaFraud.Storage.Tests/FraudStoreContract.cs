@@ -131,6 +131,22 @@ public abstract class FraudStoreContract
     }
 
     [Fact]
+    public async Task Partition_commits_list_each_partition_of_the_topic_with_its_offset_and_commit_time()
+    {
+        await using var store = await NewStoreAsync();
+        var before = DateTimeOffset.UtcNow.AddSeconds(-5);
+        await store.WriteBatchAsync(Batch([], new OffsetCommit(P(2), null, 10), new OffsetCommit(P(0), null, 20)));
+        await store.WriteBatchAsync(Batch([], new OffsetCommit(P(2), 10, 15), new OffsetCommit(new StoredPartition("other", 1), null, 3)));
+        await store.WriteBatchAsync(Batch([], new OffsetCommit(P(1), null, 7)) with { KafkaCluster = "another-cluster" });
+
+        var commits = await store.GetPartitionCommitsAsync(Cluster, Group, Topic);
+
+        Assert.Equal([(0, 20L), (2, 15L)], commits.Select(c => (c.Partition, c.NextOffset)));
+        Assert.All(commits, c => Assert.InRange(c.CommittedAt, before, DateTimeOffset.UtcNow.AddSeconds(5)));
+        Assert.Empty(await store.GetPartitionCommitsAsync(Cluster, "another-group", Topic));
+    }
+
+    [Fact]
     public async Task A_new_kafka_cluster_starts_afresh_beside_the_history_of_the_old_one()
     {
         await using var store = await NewStoreAsync();

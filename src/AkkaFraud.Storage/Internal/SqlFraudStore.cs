@@ -306,6 +306,19 @@ internal sealed class SqlFraudStore : IFraudStore
         return totals[0];
     }
 
+    public Task<IReadOnlyList<PartitionCommit>> GetPartitionCommitsAsync(
+        string kafkaCluster, string consumerGroup, string topic, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(kafkaCluster);
+        ArgumentException.ThrowIfNullOrEmpty(consumerGroup);
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        return QueryAsync("read partition commits", """
+            SELECT kafka_partition, next_offset, updated_at FROM kafka_offsets
+            WHERE kafka_cluster = $1 AND consumer_group = $2 AND topic = $3
+            ORDER BY kafka_partition
+            """, [kafkaCluster, consumerGroup, topic], r => new PartitionCommit(r.GetInt32(0), r.GetInt64(1), _dialect.ReadTime(r, 2)), cancellationToken);
+    }
+
     public Task<IReadOnlyList<DeadLetterRecord>> GetRecentDeadLettersAsync(int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
