@@ -3,6 +3,7 @@ using AkkaFraud.Node.Dashboard;
 using AkkaFraud.Node.Health;
 using AkkaFraud.Node.Hosting;
 using AkkaFraud.Node.Live;
+using AkkaFraud.Node.Management;
 using AkkaFraud.Node.Security;
 using AkkaFraud.Node.Simulation;
 
@@ -42,6 +43,7 @@ public static partial class Program
             .AddNodeCore(settings, infrastructure)
             .AddLiveFeed(settings)
             .AddSimulatedTraffic(settings)
+            .AddClusterManagement(settings)
             .AddAdminToken()
             .AddFraudHealthChecks(settings)
             .AddFraudTelemetry()

@@ -13,7 +13,7 @@ public sealed class PipelineStatsTests
             stats.RecordConsumed();
         }
 
-        stats.RecordCommitted(scored: 5, flagged: 2, deadLettered: 1, [10, 20, 30, 40, 50, 60]);
+        stats.RecordCommitted(scored: 5, flagged: 2, deadLettered: 1, writeMs: 12, [10, 20, 30, 40, 50, 60]);
         stats.RecordGap();
 
         var first = stats.TakeWindow();
@@ -21,13 +21,14 @@ public sealed class PipelineStatsTests
         Assert.Equal(6, first.Latency.Count);
 
         stats.RecordConsumed();
-        stats.RecordCommitted(scored: 1, flagged: 0, deadLettered: 0, [5]);
+        stats.RecordCommitted(scored: 1, flagged: 0, deadLettered: 0, writeMs: 3, [5]);
         var second = stats.TakeWindow();
         Assert.Equal((1, 1, 0, 0, 0), (second.Consumed, second.Scored, second.Flagged, second.DeadLettered, second.IngestGaps));
         Assert.Equal(1, second.Latency.Count);
 
         Assert.Equal((8, 6, 2, 1, 1), (stats.Consumed, stats.Scored, stats.Flagged, stats.DeadLettered, stats.IngestGaps));
         Assert.Equal(0, stats.TakeWindow().Latency.Count);
+        Assert.Equal((2L, 15.0), stats.BatchWrites);
     }
 
     [Fact]

@@ -75,14 +75,53 @@ public sealed class Cluster_mode(PostgresDatabase database) : IClassFixture<Post
         Assert.True(summary.GetProperty("transactionCount").GetInt64() >= 1);
 
         // Two members, one role each; the web node is ready without a pipeline, the scorer serves no API.
-        var members = (await web.GetJsonAsync("/api/cluster/members")).EnumerateArray().ToList();
+        // Management reads are closed on a cluster web node unless Console:ReadOpen.
+        using var closed = await web.Http.GetAsync(new Uri("/api/cluster/members", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, closed.StatusCode);
+        using var membersResponse = await web.Admin.GetAsync(new Uri("/api/cluster/members", UriKind.Relative));
+        var members = JsonDocument.Parse(await membersResponse.Content.ReadAsStringAsync()).RootElement.GetProperty("members").EnumerateArray().ToList();
         Assert.Equal(2, members.Count);
-        Assert.All(members, m => Assert.Equal("up", m.GetProperty("status").GetString()));
+        Assert.All(members, m => Assert.Equal("Up", m.GetProperty("status").GetString()));
         Assert.Equal(["scorer", "web"], members.Select(m => Assert.Single(m.GetProperty("roles").EnumerateArray()).GetString()!).Order());
         var checks = (await web.GetJsonAsync("/ready")).GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order();
         Assert.Equal(["actor-system", "cluster-member", "warehouse"], checks);
         using var scorerApi = await scorer.Http.GetAsync(new Uri("/api/totals", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, scorerApi.StatusCode);
+    }
+
+    [Fact]
+    public async Task Ready_turns_503_naming_the_warehouse_while_PostgreSQL_is_stopped_and_200_when_it_is_back()
+    {
+        using var kafka = new EmbeddedKafka();
+        var topics = new KafkaSettings();
+        kafka.CreateTopic(topics.TransactionsTopic, 12);
+        kafka.CreateTopic(topics.AlertsTopic, 3);
+        kafka.CreateTopic(topics.DeadLetterTopic, 3);
+        await using var postgres = await PostgresServer.StartPrivateAsync();
+        var port = TestPorts.Free();
+        await using var node = await TestNode.StartAsync(
+            $"Kafka:BootstrapServers={kafka.BootstrapServers}",
+            $"ConnectionStrings:Fraud={await postgres.CreateDatabaseAsync("ready")}",
+            "Node:Hostname=127.0.0.1",
+            $"Node:Port={port}",
+            $"Node:SeedNodes=akka.tcp://akkafraud@127.0.0.1:{port}");
+
+        await postgres.StopAsync();
+        JsonElement report = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await node.Http.GetAsync(new Uri("/ready", UriKind.Relative));
+            report = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            return response.StatusCode == HttpStatusCode.ServiceUnavailable;
+        }, TimeSpan.FromSeconds(30), "/ready to answer 503 with PostgreSQL stopped");
+        var warehouse = report.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "warehouse");
+        Assert.Equal("unhealthy", warehouse.GetProperty("status").GetString());
+        Assert.Contains("PostgreSql does not answer", warehouse.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal("unhealthy", report.GetProperty("status").GetString());
+
+        await postgres.StartAsync();
+        await node.WaitUntilReadyAsync();
+        Assert.Equal("healthy", (await node.GetJsonAsync("/ready")).GetProperty("status").GetString());
     }
 
     private static async Task ProduceAsync(string bootstrapServers, string topic)

@@ -1,9 +1,11 @@
 using Akka.Actor;
+using AkkaFraud.Node.Hosting;
 using AkkaFraud.Node.Live;
+using AkkaFraud.Node.Management;
 
 namespace AkkaFraud.Node.Tests;
 
-public sealed class Scorer_stats_wire_format : IDisposable
+public sealed class Node_message_wire_format : IDisposable
 {
     private readonly ActorSystem _system = ActorSystem.Create("serializer-test");
 
@@ -19,6 +21,26 @@ public sealed class Scorer_stats_wire_format : IDisposable
         Assert.Equal(report with { Latency = [] }, copy with { Latency = [] });
         Assert.Equal(report.Latency, copy.Latency);
         Assert.Equal(report.Histogram().Quantile(0.99), copy.Histogram().Quantile(0.99));
+    }
+
+    [Fact]
+    public void A_node_description_and_its_request_survive_the_binary_round_trip_exactly()
+    {
+        var serializer = new NodeMessageSerializer((ExtendedActorSystem)_system);
+        var busy = new NodeDescription("akka.tcp://akkafraud@10.0.0.7:4053", "running", [1, 5, 11], ShardsKnown: true,
+            [new HostedShard("1", 300), new HostedShard("5", 0)], ["akka.tcp://akkafraud@10.0.0.8:4053"], 1234.5, 17.25);
+        var idle = new NodeDescription("akka.tcp://akkafraud@10.0.0.9:4053", null, [], ShardsKnown: false, [], [], 0, null);
+
+        foreach (var description in new[] { busy, idle })
+        {
+            var copy = (NodeDescription)serializer.FromBinary(serializer.ToBinary(description), serializer.Manifest(description));
+            Assert.Equal(description with { Partitions = [], Shards = [], Unreachable = [] }, copy with { Partitions = [], Shards = [], Unreachable = [] });
+            Assert.Equal(description.Partitions, copy.Partitions);
+            Assert.Equal(description.Shards, copy.Shards);
+            Assert.Equal(description.Unreachable, copy.Unreachable);
+        }
+
+        Assert.Same(DescribeNode.Instance, serializer.FromBinary(serializer.ToBinary(DescribeNode.Instance), serializer.Manifest(DescribeNode.Instance)));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ internal sealed class CommitMarker(PartitionProgress progress, IActorRef mediato
             PipelineMetrics.IngestToCommitMs.Record(latencies[i]);
         }
 
-        stats.RecordCommitted(batch.Transactions.Count, batch.Alerts.Count, batch.DeadLetters.Count, latencies);
+        stats.RecordCommitted(batch.Transactions.Count, batch.Alerts.Count, batch.DeadLetters.Count, committed.WriteTime.TotalMilliseconds, latencies);
         return committed.Records;
     }
 }

@@ -20,6 +20,8 @@ public sealed class PipelineStats
     private long _windowFlagged;
     private long _windowDeadLettered;
     private long _windowGaps;
+    private long _batches;
+    private double _batchWriteMs;
     private volatile PipelineState _state = PipelineState.NotStarted;
 
     public PipelineState State => _state;
@@ -43,11 +45,28 @@ public sealed class PipelineStats
 
     internal void SetState(PipelineState state) => _state = state;
 
-    /// <summary>One committed batch: its counts and the ingest→commit latency of every record it committed.</summary>
-    internal void RecordCommitted(int scored, int flagged, int deadLettered, IReadOnlyList<double> latenciesMs)
+    /// <summary>Batches committed since the node started, and the time their warehouse writes took in all.</summary>
+    public (long Batches, double WriteMs) BatchWrites
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_batches, _batchWriteMs);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One committed batch: its counts, how long its warehouse write took, and the ingest→commit latency of every record
+    /// it committed.
+    /// </summary>
+    internal void RecordCommitted(int scored, int flagged, int deadLettered, double writeMs, IReadOnlyList<double> latenciesMs)
     {
         lock (_lock)
         {
+            _batches++;
+            _batchWriteMs += writeMs;
             _scored += scored;
             _flagged += flagged;
             _deadLettered += deadLettered;

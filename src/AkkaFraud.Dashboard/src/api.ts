@@ -1,8 +1,8 @@
 import type {
   AccountView,
   AlertPage,
+  ClusterMembers,
   InjectResult,
-  Member,
   Scenario,
   SimulatorStatus,
   Transaction,
@@ -85,8 +85,8 @@ export const api = {
   account(id: string, limit = 50, signal?: AbortSignal): Promise<AccountView> {
     return request("GET", `/api/accounts/${seg(id)}${query({ limit })}`, signal ? { signal } : {});
   },
-  members(): Promise<Member[]> {
-    return request("GET", "/api/cluster/members");
+  members(token?: string): Promise<ClusterMembers> {
+    return request("GET", "/api/cluster/members", token ? { token } : {});
   },
   simulator(): Promise<SimulatorStatus> {
     return request("GET", "/api/simulator");

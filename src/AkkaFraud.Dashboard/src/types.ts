@@ -14,6 +14,7 @@ export type MetricsSnapshot = Schemas["MetricsSnapshot"];
 export type RuleHit = MetricsSnapshot["ruleHits"][number];
 export type TopAccount = MetricsSnapshot["topAccounts"][number];
 export type Member = Schemas["MemberDto"];
+export type ClusterMembers = Schemas["ClusterMembersDto"];
 export type AlertPage = Schemas["AlertPageDto"];
 export type AccountView = Schemas["AccountDto"];
 export type SimulatorStatus = Schemas["SimulatorStatusDto"];

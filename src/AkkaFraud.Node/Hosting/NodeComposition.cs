@@ -2,6 +2,7 @@ using Akka.Hosting;
 using AkkaFraud.Cluster;
 using AkkaFraud.Domain;
 using AkkaFraud.Node.Live;
+using AkkaFraud.Node.Management;
 using AkkaFraud.Storage;
 
 namespace AkkaFraud.Node.Hosting;
@@ -30,7 +31,9 @@ internal static class NodeComposition
                 loggers.AddLogger<AkkaEventLogger>();
             })
             .WithClusterMember(settings.Akka)
-            .WithLiveFeed(settings));
+            .WithCustomSerializer("akkafraud-node", NodeMessageSerializer.Types, system => new NodeMessageSerializer(system))
+            .WithLiveFeed(settings)
+            .WithNodeAgent(settings));
         return services;
     }
 }

@@ -16,6 +16,7 @@ namespace AkkaFraud.Node.Hosting;
 internal sealed record NodeSettings
 {
     public const string AdminTokenVariable = "AKKAFRAUD_ADMIN_TOKEN";
+    public const string ConsoleReadOpenVariable = "Console__ReadOpen";
     public const string WebRole = "web";
     public const string DefaultUrl = "http://localhost:5080";
     public const int MinAdminTokenLength = 16;
@@ -44,6 +45,9 @@ internal sealed record NodeSettings
 
     /// <summary>True when the token was generated at start (embedded mode without <see cref="AdminTokenVariable"/>): it is printed once.</summary>
     public required bool AdminTokenGenerated { get; init; }
+
+    /// <summary>Whether the management reads (cluster, dead letters) are open without the admin token: true by default in embedded mode only.</summary>
+    public required bool ConsoleReadOpen { get; init; }
 
     public bool IsScorer => Akka.IsScorer;
 
@@ -118,6 +122,7 @@ internal sealed record NodeSettings
             Urls = configuration["urls"] is { Length: > 0 } urls ? urls : DefaultUrl,
             AdminToken = token,
             AdminTokenGenerated = generated,
+            ConsoleReadOpen = Bind(() => configuration.GetValue("Console:ReadOpen", mode == NodeMode.Embedded)),
         };
     }
 

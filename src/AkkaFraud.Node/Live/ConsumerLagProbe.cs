@@ -9,10 +9,12 @@ namespace AkkaFraud.Node.Live;
 /// Consumer lag as the warehouse sees it, once a second: per partition of the transactions topic, the high watermark
 /// minus the offset stored with the last committed batch (the low watermark when none is stored yet), summed. It
 /// reads Kafka with a consumer of its own that never joins the group, and the stored offsets from the warehouse, so
-/// it is cluster-wide and never touches the pipeline.
+/// it is cluster-wide and never touches the pipeline. Each reading, per partition, also goes to the
+/// <see cref="PartitionWatch"/> of the management API.
 /// </summary>
 internal sealed class ConsumerLagProbe(
-    KafkaSettings kafka, KafkaClusterIdentity cluster, FraudSettings fraud, IPipelineStore store, MetricsAggregator metrics, ILogger<ConsumerLagProbe> log)
+    KafkaSettings kafka, KafkaClusterIdentity cluster, FraudSettings fraud, IWarehouseQueries store, MetricsAggregator metrics, PartitionWatch watch,
+    TimeProvider clock, ILogger<ConsumerLagProbe> log)
     : BackgroundService
 {
     private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(2);
@@ -35,18 +37,21 @@ internal sealed class ConsumerLagProbe(
         {
             try
             {
-                var stored = await store.GetOffsetsAsync(
-                    await cluster.GetAsync(stoppingToken), kafka.GroupId, [.. partitions.Select(p => new StoredPartition(p.Topic, p.Partition.Value))], stoppingToken);
+                var stored = (await store.GetPartitionCommitsAsync(await cluster.GetAsync(stoppingToken), kafka.GroupId, kafka.TransactionsTopic, stoppingToken))
+                    .ToDictionary(c => c.Partition);
                 long lag = 0;
+                var readings = new List<(int, long?, DateTimeOffset?, long, long)>(partitions.Count);
                 foreach (var partition in partitions)
                 {
                     var watermarks = await Task.Run(() => consumer.QueryWatermarkOffsets(partition, QueryTimeout), stoppingToken);
-                    var committed = stored.TryGetValue(new StoredPartition(partition.Topic, partition.Partition.Value), out var offset)
-                        ? offset
-                        : watermarks.Low.Value;
-                    lag += Math.Max(0, watermarks.High.Value - Math.Max(committed, watermarks.Low.Value));
+                    var commit = stored.GetValueOrDefault(partition.Partition.Value);
+                    var committed = commit?.NextOffset ?? watermarks.Low.Value;
+                    var behind = Math.Max(0, watermarks.High.Value - Math.Max(committed, watermarks.Low.Value));
+                    lag += behind;
+                    readings.Add((partition.Partition.Value, commit?.NextOffset, commit?.CommittedAt, watermarks.High.Value, behind));
                 }
 
+                watch.Record(clock.GetUtcNow(), readings);
                 metrics.ConsumerLag = lag;
                 if (failing)
                 {

@@ -14,6 +14,7 @@ internal static class LiveFeedHosting
         if (settings.IsWeb)
         {
             services.AddSignalR();
+            services.AddSingleton<PartitionWatch>();
             services.AddHostedService<ConsumerLagProbe>();
         }
 
@@ -21,7 +22,6 @@ internal static class LiveFeedHosting
     }
 
     public static AkkaConfigurationBuilder WithLiveFeed(this AkkaConfigurationBuilder builder, NodeSettings settings) => builder
-        .WithCustomSerializer("akkafraud-node", [typeof(ScorerStatsReport)], system => new NodeMessageSerializer(system))
         .WithActors((system, _, resolver) =>
         {
             var clock = resolver.GetService<TimeProvider>();
