@@ -221,8 +221,8 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
     }
 
     private static List<string> MembersUp(string json) =>
-        [.. JsonDocument.Parse(json).RootElement.EnumerateArray()
-            .Where(m => m.GetProperty("status").GetString() == "up")
-            .Select(m => m.GetProperty("address").GetString() ?? "")
+        [.. JsonDocument.Parse(json).RootElement.GetProperty("members").EnumerateArray()
+            .Where(m => m.GetProperty("status").GetString() == "Up")
+            .Select(m => m.GetProperty("node").GetString() ?? "")
             .Select(a => new Uri(a.Replace("akka.tcp://", "tcp://", StringComparison.Ordinal)).Host)];
 }

@@ -28,7 +28,7 @@ public sealed class The_published_node(PublishedNode published)
             var linesBeforeReady = node.Output.Split('\n').Length;
             var index = await node.GetStringAsync("/");
             Assert.Contains("<script", index, StringComparison.Ordinal);
-            Assert.Contains("\"up\"", await node.GetStringAsync("/api/cluster/members"), StringComparison.Ordinal);
+            Assert.Contains("\"status\":\"Up\"", await node.GetStringAsync("/api/cluster/members"), StringComparison.Ordinal);
             var deadline = DateTime.UtcNow.AddMinutes(2);
             while (!TotalsShowScoredTransactions(await node.GetStringAsync("/api/totals")))
             {

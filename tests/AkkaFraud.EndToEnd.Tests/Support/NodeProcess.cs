@@ -15,12 +15,16 @@ public sealed class NodeProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly HttpClient _http;
 
-    private NodeProcess(string name, Process process, Uri baseAddress)
+    private NodeProcess(string name, Process process, Uri baseAddress, string? adminToken)
     {
         Name = name;
         _process = process;
         BaseAddress = baseAddress;
         _http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        if (adminToken is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminToken);
+        }
     }
 
     public string Name { get; }
@@ -58,7 +62,7 @@ public sealed class NodeProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start };
-        var node = new NodeProcess(name, process, baseAddress);
+        var node = new NodeProcess(name, process, baseAddress, environment.GetValueOrDefault("AKKAFRAUD_ADMIN_TOKEN"));
         process.OutputDataReceived += (_, e) => node.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => node.Keep(e.Data);
         process.Start();
@@ -99,7 +103,12 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>A GET, with the admin token when the node has one (the web node).</summary>
     public Task<string> GetStringAsync(string path) => _http.GetStringAsync(new Uri(path, UriKind.Relative));
+
+    /// <summary>Any request, with the admin token when the node has one (the web node).</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content = null) =>
+        _http.SendAsync(new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content });
 
     /// <summary>
     /// The sum of every series of a counter on the node's <c>/metrics</c> (Prometheus text, with or without the

@@ -29,6 +29,7 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     /// <summary>The id the cluster-mode nodes store offsets under, asked from <see cref="Kafka"/> as they ask it.</summary>
     private readonly KafkaClusterIdentity _kafkaCluster;
     private readonly string _directory = Directory.CreateTempSubdirectory("akkafraud-cluster-").FullName;
+    private string? _hoconFile;
     private readonly int _remotingPort = TestPorts.Free();
     private readonly int _httpPort = TestPorts.Free();
     private readonly Dictionary<string, NodeProcess> _nodes = new(StringComparer.Ordinal);
@@ -69,8 +70,10 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     /// Starts the web node, then the scorers, and waits until every one is ready. <paramref name="spareScorers"/> more
     /// are in every node's seed list, to be started later (a seed that is not running is simply not answered). With
     /// <paramref name="privatePostgres"/> the warehouse is on a PostgreSQL server of its own (<see cref="PostgresServer"/>).
+    /// <paramref name="hocon"/>: Akka settings every node loads over the shipped ones (through Node__HoconFile).
     /// </summary>
-    public static async Task<ProcessCluster> StartAsync(PublishedNode published, ITestOutputHelper output, int scorers, int records, int seed, int spareScorers = 0, bool privatePostgres = false)
+    public static async Task<ProcessCluster> StartAsync(
+        PublishedNode published, ITestOutputHelper output, int scorers, int records, int seed, int spareScorers = 0, bool privatePostgres = false, string? hocon = null)
     {
         string connectionString;
         PostgresServer? server = null;
@@ -92,6 +95,12 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         var oracle = Oracle.For(Oracle.Generate(records, seed, accounts: 3_000), RuleSet.Default, HostileRecords.All);
         output.WriteLine($"{records} records and {HostileRecords.All.Count} hostile ones: {oracle.Transactions} transactions of {oracle.ByAccount.Count} accounts, {oracle.DeadLetters.Count} invalid");
         var cluster = new ProcessCluster(published, output, connectionString, server, dropDatabase, 1 + scorers + spareScorers, oracle);
+        if (hocon is not null)
+        {
+            cluster._hoconFile = Path.Combine(cluster._directory, "override.conf");
+            await File.WriteAllTextAsync(cluster._hoconFile, hocon);
+        }
+
         cluster.Start("web");
         await cluster.Web.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
         cluster.Store = await FraudStoreFactory.CreateAsync(new FraudStoreSettings { Provider = StoreProvider.PostgreSql, ConnectionString = connectionString });
@@ -127,6 +136,11 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         if (index == 0)
         {
             environment["AKKAFRAUD_ADMIN_TOKEN"] = AdminToken;
+        }
+
+        if (_hoconFile is not null)
+        {
+            environment["Node__HoconFile"] = _hoconFile;
         }
 
         if (_nodes.Remove(name, out var old))

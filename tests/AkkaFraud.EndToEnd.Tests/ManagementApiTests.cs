@@ -1,0 +1,117 @@
+using System.Text.Json;
+using AkkaFraud.EndToEnd.Tests.Support;
+using Xunit.Abstractions;
+
+namespace AkkaFraud.EndToEnd.Tests;
+
+/// <summary>
+/// The cluster management API on a cluster of node processes: what it reports is what the nodes do, and its leave and
+/// down act on the cluster for real, mid-stream, with the oracle holding afterwards.
+/// </summary>
+[Collection(PublishedNodeTests.Name)]
+public sealed class Managing_the_cluster_through_the_api(PublishedNode published, ITestOutputHelper output)
+{
+    private const int Records = 60_000;
+
+    /// <summary>
+    /// The split brain resolver waits far longer than the test does, so that a frozen node leaves the membership only
+    /// if the API's down removes it.
+    /// </summary>
+    private const string PatientResolver = "akka.cluster.split-brain-resolver.stable-after = 300s";
+
+    [Fact]
+    public async Task Members_nodes_and_shards_match_the_nodes_a_frozen_scorer_is_downed_a_leaving_one_exits_0_and_nothing_is_lost_or_doubled()
+    {
+        await using var cluster = await ProcessCluster.StartAsync(published, output, scorers: 3, Records, seed: 818, hocon: PatientResolver);
+        // Slow enough that records still arrive after the down and the leave.
+        var production = await cluster.StreamUntilCommittedAsync(0.1, recordsPerSecond: 400);
+        await cluster.WaitUntilPartitionsSpreadAsync();
+
+        // Members: four, Up, with their roles.
+        var members = Json(await cluster.Web.GetStringAsync("/api/cluster/members"));
+        var statuses = members.GetProperty("members").EnumerateArray().ToDictionary(m => Host(m.GetProperty("node").GetString()!), m => m);
+        Assert.Equal(4, statuses.Count);
+        Assert.All(statuses.Values, m => Assert.Equal("Up", m.GetProperty("status").GetString()));
+        Assert.Equal(["web"], statuses[Host(cluster.Web)].GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.All(cluster.Scorers, s => Assert.Equal(["scorer"], statuses[Host(s)].GetProperty("roles").EnumerateArray().Select(r => r.GetString())));
+
+        // Nodes and shards: each scorer reports the partitions its log says it owns, and hosts exactly those shards.
+        await EventuallyAsync(async () =>
+        {
+            var nodes = Json(await cluster.Web.GetStringAsync("/api/cluster/nodes")).GetProperty("nodes").EnumerateArray().ToDictionary(n => Host(n.GetProperty("node").GetString()!));
+            var regions = Json(await cluster.Web.GetStringAsync("/api/cluster/shards/account")).GetProperty("regions").EnumerateArray().ToDictionary(r => Host(r.GetProperty("node").GetString()!));
+            return cluster.Scorers.All(s =>
+            {
+                var owned = ProcessCluster.OwnedPartitions(s).Order().ToList();
+                var node = nodes[Host(s)];
+                var shards = regions[Host(s)].GetProperty("shards").EnumerateArray().ToList();
+                return node.GetProperty("answered").GetBoolean()
+                    && node.GetProperty("partitions").EnumerateArray().Select(p => p.GetInt32()).SequenceEqual(owned)
+                    && shards.Select(x => int.Parse(x.GetProperty("shardId").GetString()!, System.Globalization.CultureInfo.InvariantCulture)).Order().SequenceEqual(owned)
+                    && node.GetProperty("shards").GetInt32() == shards.Count
+                    && node.GetProperty("entities").GetInt32() == shards.Sum(x => x.GetProperty("numEntities").GetInt32());
+            }) && regions.Count == 3;
+        }, TimeSpan.FromSeconds(30), "each scorer's reported partitions and shards to equal the partitions its log shows");
+
+        // Down, through the API, a scorer frozen mid-stream: it is removed and its partitions move.
+        var frozen = cluster.Node("scorer-3");
+        var frozenPartitions = ProcessCluster.OwnedPartitions(frozen);
+        await cluster.AssertWorkPendingAsync(production, frozenPartitions, "SIGSTOP of scorer-3");
+        await frozen.SignalAsync("STOP");
+        await EventuallyAsync(async () => Json(await cluster.Web.GetStringAsync("/api/cluster/members")).GetProperty("unreachable").EnumerateArray()
+                .Any(u => Host(u.GetProperty("node").GetString()!) == Host(frozen) && u.GetProperty("observedBy").GetArrayLength() > 0),
+            TimeSpan.FromSeconds(30), "the frozen scorer listed unreachable, with its observers");
+        using (var down = await cluster.Web.SendAsync(HttpMethod.Put, $"/api/cluster/members/{Address(statuses, frozen)}", new FormUrlEncodedContent([new("operation", "Down")])))
+        {
+            Assert.True(down.IsSuccessStatusCode, $"PUT operation=Down: {(int)down.StatusCode} {await down.Content.ReadAsStringAsync()}");
+        }
+
+        await EventuallyAsync(async () => !Json(await cluster.Web.GetStringAsync("/api/cluster/members")).GetProperty("members").EnumerateArray()
+                .Any(m => Host(m.GetProperty("node").GetString()!) == Host(frozen)),
+            TimeSpan.FromSeconds(60), "the downed scorer removed from the members (the resolver would wait 300 s)");
+        var survivors = cluster.Scorers.Where(s => s != frozen).ToList();
+        await EventuallyAsync(() => Task.FromResult(frozenPartitions.All(survivors.SelectMany(ProcessCluster.OwnedPartitions).ToHashSet().Contains)),
+            TimeSpan.FromMinutes(1), "the downed scorer's partitions owned by the others");
+        await frozen.SignalAsync("KILL");
+
+        // Leave, through the API, mid-stream: the scorer hands over and exits 0.
+        var leaver = cluster.Node("scorer-2");
+        var leaverPartitions = ProcessCluster.OwnedPartitions(leaver);
+        await cluster.AssertWorkPendingAsync(production, leaverPartitions, "leave of scorer-2");
+        using (var leave = await cluster.Web.SendAsync(HttpMethod.Delete, $"/api/cluster/members/{Address(statuses, leaver)}"))
+        {
+            Assert.True(leave.IsSuccessStatusCode, $"DELETE (leave): {(int)leave.StatusCode} {await leave.Content.ReadAsStringAsync()}");
+        }
+
+        Assert.Equal(0, await leaver.WaitForExitAsync(TimeSpan.FromMinutes(2)));
+        var last = cluster.Node("scorer-1");
+        await EventuallyAsync(() => Task.FromResult(ProcessCluster.OwnedPartitions(last).Count == ProcessCluster.Partitions),
+            TimeSpan.FromMinutes(1), "every partition owned by the last scorer");
+        Assert.False(production.IsCompleted, "records must still be arriving after the leave");
+
+        await production;
+        await cluster.AssertEverythingMatchesTheOracleAsync();
+    }
+
+    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
+
+    private static string Host(NodeProcess node) => node.BaseAddress.Host;
+
+    private static string Host(string address) => new Uri(address.Replace("akka.tcp://", "tcp://", StringComparison.Ordinal)).Host;
+
+    /// <summary>The member address of a node, without the scheme (the API takes either).</summary>
+    private static string Address(Dictionary<string, JsonElement> members, NodeProcess node) =>
+        members[Host(node)].GetProperty("node").GetString()!["akka.tcp://".Length..];
+
+    private async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Gave up waiting for {what} after {timeout}.");
+            await Task.Delay(250);
+        }
+
+        output.WriteLine($"seen: {what}");
+    }
+}
