@@ -92,8 +92,7 @@ internal sealed class ClusterManagement(ActorSystem system, PartitionWatch parti
             a.Description?.TransactionsPerSecond ?? 0,
             a.Description?.BatchWriteMs))]);
 
-    /// <summary>Which member owns each partition, as the members that answered report it.</summary>
-    public async Task<IReadOnlyDictionary<int, string>> PartitionOwnersAsync(CancellationToken cancellationToken)
+    public async Task<ClusterPartitionsDto> PartitionsAsync(string topic, CancellationToken cancellationToken)
     {
         var owners = new Dictionary<int, string>();
         foreach (var (member, description) in await DescribeAllAsync(cancellationToken))
@@ -104,12 +103,6 @@ internal sealed class ClusterManagement(ActorSystem system, PartitionWatch parti
             }
         }
 
-        return owners;
-    }
-
-    public async Task<ClusterPartitionsDto> PartitionsAsync(string topic, CancellationToken cancellationToken)
-    {
-        var owners = await PartitionOwnersAsync(cancellationToken);
         var latest = partitions.Latest;
         return new ClusterPartitionsDto(topic, latest?.ReadAt, [.. (latest?.Partitions ?? []).Select(p => new PartitionDto(
             p.Partition, owners.GetValueOrDefault(p.Partition), p.StoredOffset, p.HighWatermark, p.Lag, p.LastCommitAt, p.RecordsPerSecond))]);

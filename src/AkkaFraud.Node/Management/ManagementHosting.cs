@@ -14,7 +14,6 @@ internal static class ManagementHosting
         if (settings.IsWeb)
         {
             services.AddSingleton<ClusterManagement>();
-            services.AddSingleton<ClusterEventFeed>();
         }
 
         return services;
