@@ -25,11 +25,8 @@ public sealed class Cluster_mode(PostgresDatabase database) : IClassFixture<Post
     [Fact]
     public async Task A_web_only_node_serves_what_a_scorer_node_scores()
     {
-        using var kafka = new EmbeddedKafka();
+        using var kafka = KafkaWithTopics();
         var topics = new KafkaSettings();
-        kafka.CreateTopic(topics.TransactionsTopic, 12);
-        kafka.CreateTopic(topics.AlertsTopic, 3);
-        kafka.CreateTopic(topics.DeadLetterTopic, 3);
         var seedPort = TestPorts.Free();
         string[] cluster =
         [
@@ -92,11 +89,7 @@ public sealed class Cluster_mode(PostgresDatabase database) : IClassFixture<Post
     [Fact]
     public async Task Ready_turns_503_naming_the_warehouse_while_PostgreSQL_is_stopped_and_200_when_it_is_back()
     {
-        using var kafka = new EmbeddedKafka();
-        var topics = new KafkaSettings();
-        kafka.CreateTopic(topics.TransactionsTopic, 12);
-        kafka.CreateTopic(topics.AlertsTopic, 3);
-        kafka.CreateTopic(topics.DeadLetterTopic, 3);
+        using var kafka = KafkaWithTopics();
         await using var postgres = await PostgresServer.StartPrivateAsync();
         var port = TestPorts.Free();
         await using var node = await TestNode.StartAsync(
@@ -122,6 +115,17 @@ public sealed class Cluster_mode(PostgresDatabase database) : IClassFixture<Post
         await postgres.StartAsync();
         await node.WaitUntilReadyAsync();
         Assert.Equal("healthy", (await node.GetJsonAsync("/ready")).GetProperty("status").GetString());
+    }
+
+    /// <summary>An in-process Kafka with the three topics at the partition counts a deployment creates.</summary>
+    private static EmbeddedKafka KafkaWithTopics()
+    {
+        var kafka = new EmbeddedKafka();
+        var topics = new KafkaSettings();
+        kafka.CreateTopic(topics.TransactionsTopic, 12);
+        kafka.CreateTopic(topics.AlertsTopic, 3);
+        kafka.CreateTopic(topics.DeadLetterTopic, 3);
+        return kafka;
     }
 
     private static async Task ProduceAsync(string bootstrapServers, string topic)

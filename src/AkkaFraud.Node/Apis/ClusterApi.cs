@@ -84,8 +84,7 @@ internal static class ClusterApi
         switch (operation!.ToUpperInvariant())
         {
             case "LEAVE":
-                management.Leave(member);
-                return TypedResults.Ok(new MemberOperationDto($"Leaving {member.Address}"));
+                return Leave(address, management);
             case "DOWN":
                 management.Down(member);
                 return TypedResults.Ok(new MemberOperationDto($"Downing {member.Address}"));
