@@ -74,8 +74,11 @@ public sealed class Managing_the_cluster_through_the_api(PublishedNode published
             TimeSpan.FromMinutes(1), "the downed scorer's partitions owned by the others");
         await frozen.SignalAsync("KILL");
 
-        // Leave, through the API, mid-stream: the scorer hands over and exits 0.
+        // Leave, through the API, mid-stream: the scorer hands over and exits 0, and the event stream tells it.
         var leaver = cluster.Node("scorer-2");
+        using var listening = new CancellationTokenSource();
+        var events = ListenAsync(cluster.Web, "/api/cluster/events?type=MemberLeft,MemberRemoved,PartitionMoved", listening.Token);
+        await Task.Delay(TimeSpan.FromSeconds(3));
         var leaverPartitions = ProcessCluster.OwnedPartitions(leaver);
         await cluster.AssertWorkPendingAsync(production, leaverPartitions, "leave of scorer-2");
         using (var leave = await cluster.Web.SendAsync(HttpMethod.Delete, $"/api/cluster/members/{Address(statuses, leaver)}"))
@@ -88,9 +91,58 @@ public sealed class Managing_the_cluster_through_the_api(PublishedNode published
         await EventuallyAsync(() => Task.FromResult(ProcessCluster.OwnedPartitions(last).Count == ProcessCluster.Partitions),
             TimeSpan.FromMinutes(1), "every partition owned by the last scorer");
         Assert.False(production.IsCompleted, "records must still be arriving after the leave");
+        await EventuallyAsync(() => Task.FromResult(
+                leaverPartitions.All(p => Seen(events.Events, "PartitionMoved", e => e.GetProperty("move").GetProperty("partition").GetInt32() == p && Host(e.GetProperty("move").GetProperty("from").GetString() ?? "tcp://none") == Host(leaver)))
+                && Seen(events.Events, "MemberLeft", e => Host(e.GetProperty("member").GetProperty("node").GetString()!) == Host(leaver))
+                && Seen(events.Events, "MemberRemoved", e => Host(e.GetProperty("member").GetProperty("node").GetString()!) == Host(leaver))),
+            TimeSpan.FromSeconds(30), "the leaver's MemberLeft, MemberRemoved and a PartitionMoved away from it for each of its partitions on the event stream");
+        await listening.CancelAsync();
 
         await production;
         await cluster.AssertEverythingMatchesTheOracleAsync();
+    }
+
+    private static bool Seen(System.Collections.Concurrent.ConcurrentQueue<(string Type, JsonElement Data)> events, string type, Func<JsonElement, bool> match) =>
+        events.Any(e => e.Type == type && match(e.Data));
+
+    /// <summary>Collects the server-sent events of <paramref name="path"/> on the web node until cancelled.</summary>
+    private static EventListener ListenAsync(NodeProcess web, string path, CancellationToken cancellationToken)
+    {
+        var listener = new EventListener();
+        listener.Reading = Task.Run(async () =>
+        {
+            using var http = new HttpClient { BaseAddress = web.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ProcessCluster.AdminToken);
+            try
+            {
+                using var response = await http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                response.EnsureSuccessStatusCode();
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+                string? type = null;
+                while (await reader.ReadLineAsync(cancellationToken) is { } line)
+                {
+                    if (line.StartsWith("event: ", StringComparison.Ordinal))
+                    {
+                        type = line["event: ".Length..];
+                    }
+                    else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                    {
+                        listener.Events.Enqueue((type ?? "", JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone()));
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+        }, CancellationToken.None);
+        return listener;
+    }
+
+    private sealed class EventListener
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(string Type, JsonElement Data)> Events { get; } = new();
+
+        public Task Reading { get; set; } = Task.CompletedTask;
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();

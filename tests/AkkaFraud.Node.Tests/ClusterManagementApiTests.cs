@@ -158,4 +158,61 @@ public sealed class Cluster_management_api : IAsyncLifetime
         Assert.All(partitions.Where(p => p.GetProperty("storedOffset").ValueKind == JsonValueKind.Number),
             p => Assert.InRange(p.GetProperty("lastCommitAt").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1)));
     }
+
+    [Fact]
+    public async Task Events_start_with_the_current_state_the_member_up_and_every_partition_moved_here()
+    {
+        var self = (await _node.GetJsonAsync("/api/cluster/members")).GetProperty("selfNode").GetString();
+        var partitions = _node.Node.Settings.Fraud.Partitions;
+
+        var events = await ReadEventsAsync("/api/cluster/events", until: e => e.Count(x => x.Type == "PartitionMoved") == partitions && e.Any(x => x.Type == "MemberUp"));
+
+        var up = events.First(e => e.Type == "MemberUp").Data;
+        Assert.Equal(self, up.GetProperty("member").GetProperty("node").GetString());
+        Assert.Equal("Up", up.GetProperty("member").GetProperty("status").GetString());
+        var moves = events.Where(e => e.Type == "PartitionMoved").Select(e => e.Data.GetProperty("move")).ToList();
+        Assert.Equal(Enumerable.Range(0, partitions), moves.Select(m => m.GetProperty("partition").GetInt32()).Order());
+        Assert.All(moves, m => Assert.Equal((JsonValueKind.Null, self), (m.GetProperty("from").ValueKind, m.GetProperty("to").GetString())));
+        Assert.All(events, e => Assert.Equal(e.Type, e.Data.GetProperty("type").GetString()));
+    }
+
+    [Fact]
+    public async Task Events_are_filtered_by_type_and_an_unknown_type_is_400()
+    {
+        var self = (await _node.GetJsonAsync("/api/cluster/members")).GetProperty("selfNode").GetString();
+
+        var events = await ReadEventsAsync("/api/cluster/events?type=LeaderChanged,MemberUp", until: e => e.Any(x => x.Type == "LeaderChanged") && e.Any(x => x.Type == "MemberUp"));
+
+        Assert.All(events, e => Assert.Contains(e.Type, new[] { "LeaderChanged", "MemberUp" }));
+        Assert.Equal(self, events.First(e => e.Type == "LeaderChanged").Data.GetProperty("leader").GetString());
+        using var unknown = await _node.Http.GetAsync(new Uri("/api/cluster/events?type=MemberUp,ShardMoved", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("ShardMoved", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Reads the server-sent events of <paramref name="path"/> until <paramref name="until"/> holds (at most 30 s).</summary>
+    private async Task<List<(string Type, JsonElement Data)>> ReadEventsAsync(string path, Func<List<(string Type, JsonElement Data)>, bool> until)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await _node.Http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        var events = new List<(string, JsonElement)>();
+        string? type = null;
+        while (!until(events))
+        {
+            var line = await reader.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("the event stream ended");
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                type = line["event: ".Length..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                events.Add((type ?? "", JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone()));
+            }
+        }
+
+        return events;
+    }
 }

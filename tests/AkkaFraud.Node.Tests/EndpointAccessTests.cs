@@ -52,7 +52,12 @@ public sealed class Endpoint_access
             if (isRead && closed)
             {
                 using var admin = await SendAsync(node.Admin, method, path);
-                Assert.True(admin.IsSuccessStatusCode, $"{method} {path} with the admin token: {(int)admin.StatusCode} {await admin.Content.ReadAsStringAsync()}");
+                // The body is read only on failure: the message of Assert.True is built before the call, and a
+                // server-sent event stream's body never ends.
+                if (!admin.IsSuccessStatusCode)
+                {
+                    Assert.Fail($"{method} {path} with the admin token: {(int)admin.StatusCode} {await admin.Content.ReadAsStringAsync()}");
+                }
             }
 
             checkedEndpoints++;
@@ -98,6 +103,7 @@ public sealed class Endpoint_access
             request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
         }
 
-        return client.SendAsync(request);
+        // Headers only: the status is all this test reads, and a server-sent event stream never ends.
+        return client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
     }
 }

@@ -47,6 +47,10 @@ internal static class ClusterApi
             .WithName("GetClusterPartitions")
             .WithSummary("Each partition of the transactions topic: owner, stored offset, high watermark, lag, last commit time, records per second.")
             .RequireConsoleRead();
+        cluster.MapGet("/events", GetEvents)
+            .WithName("GetClusterEvents")
+            .WithSummary("Server-sent events: the cluster's domain events and partition moves, the current state first; ?type=MemberUp,PartitionMoved filters.")
+            .RequireConsoleRead();
 
         // Anything else under /api is a mistake, not a dashboard route.
         app.MapFallback("/api/{**path}", (HttpRequest request) => TypedResults.NotFound(
@@ -109,6 +113,29 @@ internal static class ClusterApi
         ClusterManagement.Regions.Contains(region, StringComparer.Ordinal)
             ? TypedResults.Ok(await management.ShardsAsync(cancellationToken))
             : TypedResults.NotFound(new ErrorResponse($"There is no shard region '{region}': the regions are {string.Join(", ", ClusterManagement.Regions)}."));
+
+    internal static Results<ServerSentEventsResult<ClusterEventDto>, BadRequest<ErrorResponse>> GetEvents(
+        string[]? type, ClusterEventFeed feed, CancellationToken cancellationToken)
+    {
+        var wanted = (type ?? []).SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        var unknown = wanted.Where(t => !ClusterEventFeed.Types.Contains(t, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (unknown.Count > 0)
+        {
+            return TypedResults.BadRequest(new ErrorResponse($"Unknown event type(s) {string.Join(", ", unknown)}: 'type' takes {string.Join(", ", ClusterEventFeed.Types)} (comma-separated or repeated; omit it for all)."));
+        }
+
+        var types = (wanted.Count == 0 ? ClusterEventFeed.Types : ClusterEventFeed.Types.Where(t => wanted.Contains(t, StringComparer.OrdinalIgnoreCase))).ToHashSet(StringComparer.Ordinal);
+        return TypedResults.ServerSentEvents(Items(feed.ListenAsync(types, cancellationToken), cancellationToken));
+    }
+
+    private static async IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<ClusterEventDto>> Items(
+        IAsyncEnumerable<ClusterEventDto> events, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var e in events.WithCancellation(cancellationToken))
+        {
+            yield return new System.Net.ServerSentEvents.SseItem<ClusterEventDto>(e, e.Type);
+        }
+    }
 
     /// <summary>
     /// The address as the client meant it: URL-escaped or not, and with the "//" of the scheme kept even where a proxy

@@ -92,7 +92,8 @@ internal sealed class ClusterManagement(ActorSystem system, PartitionWatch parti
             a.Description?.TransactionsPerSecond ?? 0,
             a.Description?.BatchWriteMs))]);
 
-    public async Task<ClusterPartitionsDto> PartitionsAsync(string topic, CancellationToken cancellationToken)
+    /// <summary>Which member owns each partition, as the members that answered report it.</summary>
+    public async Task<IReadOnlyDictionary<int, string>> PartitionOwnersAsync(CancellationToken cancellationToken)
     {
         var owners = new Dictionary<int, string>();
         foreach (var (member, description) in await DescribeAllAsync(cancellationToken))
@@ -103,6 +104,12 @@ internal sealed class ClusterManagement(ActorSystem system, PartitionWatch parti
             }
         }
 
+        return owners;
+    }
+
+    public async Task<ClusterPartitionsDto> PartitionsAsync(string topic, CancellationToken cancellationToken)
+    {
+        var owners = await PartitionOwnersAsync(cancellationToken);
         var latest = partitions.Latest;
         return new ClusterPartitionsDto(topic, latest?.ReadAt, [.. (latest?.Partitions ?? []).Select(p => new PartitionDto(
             p.Partition, owners.GetValueOrDefault(p.Partition), p.StoredOffset, p.HighWatermark, p.Lag, p.LastCommitAt, p.RecordsPerSecond))]);

@@ -14,6 +14,7 @@ internal static class ManagementHosting
         if (settings.IsWeb)
         {
             services.AddSingleton<ClusterManagement>();
+            services.AddSingleton<ClusterEventFeed>();
         }
 
         return services;
