@@ -60,6 +60,7 @@ public static partial class Program
             app.MapAccountsApi();
             app.MapStatsApi();
             app.MapSimulatorApi();
+            app.MapDeadLettersApi();
             app.MapClusterApi();
             app.MapDashboard();
         }

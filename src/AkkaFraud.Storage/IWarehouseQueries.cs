@@ -26,8 +26,11 @@ public interface IWarehouseQueries
     /// <summary>All-time totals (the sum of every minute rollup).</summary>
     Task<StoreTotals> GetTotalsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>The most recently received dead letters, newest first, at most <paramref name="limit"/>.</summary>
-    Task<IReadOnlyList<DeadLetterRecord>> GetRecentDeadLettersAsync(int limit, CancellationToken cancellationToken = default);
+    /// <summary>Dead letters, newest receive time first, filtered and paged by <see cref="DeadLetterQuery"/>.</summary>
+    Task<DeadLetterPage> GetDeadLettersAsync(DeadLetterQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>The dead letter of one Kafka record, or null.</summary>
+    Task<StoredDeadLetter?> GetDeadLetterAsync(DeadLetterKey key, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The stored offset and last commit time of every partition of <paramref name="topic"/> that

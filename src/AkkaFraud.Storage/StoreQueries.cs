@@ -60,3 +60,38 @@ public sealed record IngestGap(string KafkaCluster, string Topic, int Partition,
 /// batch that moved it committed (the database server's clock).
 /// </summary>
 public sealed record PartitionCommit(int Partition, long NextOffset, DateTimeOffset CommittedAt);
+
+/// <summary>
+/// Which dead letters to read: a reason code, a partition, a receive-time range (<see cref="From"/> inclusive,
+/// <see cref="To"/> exclusive); newest first, <see cref="Limit"/> per page, continuing <see cref="After"/> the previous
+/// page's <see cref="DeadLetterPage.Next"/>.
+/// </summary>
+public sealed record DeadLetterQuery
+{
+    public const int MaxLimit = 1000;
+
+    public string? ReasonCode { get; init; }
+    public int? Partition { get; init; }
+    public DateTimeOffset? From { get; init; }
+    public DateTimeOffset? To { get; init; }
+
+    /// <summary>Page size, 1 to <see cref="MaxLimit"/>.</summary>
+    public int Limit { get; init; } = 50;
+
+    public DeadLetterCursor? After { get; init; }
+}
+
+/// <summary>Where a page of dead letters ended: the last one's receive time and its identity.</summary>
+public sealed record DeadLetterCursor(DateTimeOffset ReceivedAt, DeadLetterKey Key);
+
+/// <summary>A dead letter's identity: the Kafka cluster, topic, partition and offset of the record.</summary>
+public sealed record DeadLetterKey(string KafkaCluster, string Topic, int Partition, long Offset);
+
+/// <summary>A stored dead letter and the Kafka cluster its record came from ('' when stored before clusters were told apart).</summary>
+public sealed record StoredDeadLetter(string KafkaCluster, DeadLetterRecord Letter)
+{
+    public DeadLetterKey Key => new(KafkaCluster, Letter.Topic, Letter.KafkaPartition, Letter.KafkaOffset);
+}
+
+/// <summary>One page of dead letters; <see cref="Next"/> is null on the last page.</summary>
+public sealed record DeadLetterPage(IReadOnlyList<StoredDeadLetter> Items, DeadLetterCursor? Next);

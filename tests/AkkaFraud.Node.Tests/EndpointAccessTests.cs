@@ -52,9 +52,9 @@ public sealed class Endpoint_access
             if (isRead && closed)
             {
                 using var admin = await SendAsync(node.Admin, method, path);
-                // The body is read only on failure: the message of Assert.True is built before the call, and a
-                // server-sent event stream's body never ends.
-                if (!admin.IsSuccessStatusCode)
+                // Let through: a 404 for a route parameter that names nothing (dead letter 0/0) still passed the guard.
+                // The body is read only on failure: a server-sent event stream's body never ends.
+                if (!admin.IsSuccessStatusCode && admin.StatusCode != HttpStatusCode.NotFound)
                 {
                     Assert.Fail($"{method} {path} with the admin token: {(int)admin.StatusCode} {await admin.Content.ReadAsStringAsync()}");
                 }

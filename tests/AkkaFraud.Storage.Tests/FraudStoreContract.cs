@@ -1,5 +1,6 @@
 using System.Text;
 using AkkaFraud.Domain;
+using AkkaFraud.TestSupport;
 using static AkkaFraud.Storage.Tests.TestData;
 
 namespace AkkaFraud.Storage.Tests;
@@ -107,7 +108,7 @@ public abstract class FraudStoreContract
             Assert.Contains(row, byRule.Items);
         }
 
-        var stored = await store.GetRecentDeadLettersAsync(100);
+        var stored = await store.AllDeadLettersAsync();
         Assert.Equal(letters.Length, stored.Count);
         foreach (var letter in letters)
         {
@@ -177,7 +178,7 @@ public abstract class FraudStoreContract
         Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 2 }, await store.GetOffsetsAsync(old, Group, [P(0)]));
         Assert.Equal(["t-new"], (await store.GetTransactionsAfterAsync(renewed, new Dictionary<string, long> { ["acct-1"] = -1 }))["acct-1"].Select(r => r.Transaction.TransactionId));
         Assert.Equal(["t-old"], (await store.GetTransactionsAfterAsync(old, new Dictionary<string, long> { ["acct-1"] = -1 }))["acct-1"].Select(r => r.Transaction.TransactionId));
-        Assert.Equal(["new", "old"], (await store.GetRecentDeadLettersAsync(10)).Select(l => Encoding.UTF8.GetString(l.Payload.Span)).Order());
+        Assert.Equal(["new", "old"], (await store.AllDeadLettersAsync()).Select(l => Encoding.UTF8.GetString(l.Payload.Span)).Order());
         Assert.Equal([renewed, old], (await store.GetGapsAsync()).Select(g => g.KafkaCluster).Order());
         // The history stays: both runs' rows and dead letters count.
         var totals = await store.GetTotalsAsync();
@@ -206,7 +207,7 @@ public abstract class FraudStoreContract
         Assert.Null(await store.GetTransactionAsync("t-zombie-2"));
         Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 10 }, await store.GetOffsetsAsync(Cluster, Group, [P(0), P(1)]));
         Assert.Empty(await store.GetCheckpointsAsync(Cluster, ["acct-1"]));
-        Assert.Empty(await store.GetRecentDeadLettersAsync(10));
+        Assert.Empty(await store.AllDeadLettersAsync());
         Assert.Equal(totals, await store.GetTotalsAsync());
     }
 
@@ -314,14 +315,66 @@ public abstract class FraudStoreContract
 
         Assert.Equal(new BatchCommitted(0, 0, 1, 0), firstTime);
         Assert.Equal(new BatchCommitted(0, 0, 1, 0), replayed);
-        var stored = await store.GetRecentDeadLettersAsync(10);
+        var stored = await store.AllDeadLettersAsync();
         Assert.Equal([8L, 7L], stored.Select(s => s.KafkaOffset));
         var seven = stored[1];
         Assert.Equal((letter.Topic, letter.KafkaPartition, letter.ReasonCode, letter.Detail, letter.ReceivedAt),
             (seven.Topic, seven.KafkaPartition, seven.ReasonCode, seven.Detail, seven.ReceivedAt));
         Assert.Equal(letter.Payload.ToArray(), seven.Payload.ToArray());
         Assert.Equal(2, (await store.GetTotalsAsync()).DeadLetters);
-        Assert.Single(await store.GetRecentDeadLettersAsync(1));
+        Assert.Single((await store.GetDeadLettersAsync(new DeadLetterQuery { Limit = 1 })).Items);
+    }
+
+    [Fact]
+    public async Task Dead_letters_are_filtered_by_reason_partition_and_receive_time_and_paged_without_gaps_or_repeats()
+    {
+        await using var store = await NewStoreAsync();
+        // 40 letters over two partitions and two reasons; offsets 10 and 11 share a receive time with another
+        // partition's letter, so the cursor must break ties by identity, not by time.
+        var letters = Enumerable.Range(0, 40).Select(i => Letter(i, partition: i % 2) with
+        {
+            ReasonCode = i % 3 == 0 ? "schema_violation" : "malformed_json",
+            ReceivedAt = T0.AddSeconds(i / 2),
+        }).ToArray();
+        Assert.IsType<BatchCommitted>(await store.WriteBatchAsync(Batch([]) with { DeadLetters = letters }));
+
+        async Task<List<StoredDeadLetter>> AllPages(DeadLetterQuery query)
+        {
+            var all = new List<StoredDeadLetter>();
+            DeadLetterCursor? after = null;
+            do
+            {
+                var page = await store.GetDeadLettersAsync(query with { After = after });
+                Assert.True(page.Items.Count <= query.Limit);
+                all.AddRange(page.Items);
+                after = page.Next;
+            }
+            while (after is not null);
+            return all;
+        }
+
+        IEnumerable<long> Expected(Func<DeadLetterRecord, bool> wanted) => letters.Where(wanted)
+            .OrderByDescending(l => l.ReceivedAt).ThenByDescending(l => l.KafkaPartition).ThenByDescending(l => l.KafkaOffset)
+            .Select(l => l.KafkaOffset);
+
+        Assert.Equal(Expected(_ => true), (await AllPages(new DeadLetterQuery { Limit = 7 })).Select(l => l.Letter.KafkaOffset));
+        Assert.Equal(Expected(l => l.ReasonCode == "schema_violation"),
+            (await AllPages(new DeadLetterQuery { ReasonCode = "schema_violation", Limit = 3 })).Select(l => l.Letter.KafkaOffset));
+        Assert.Equal(Expected(l => l.KafkaPartition == 1), (await AllPages(new DeadLetterQuery { Partition = 1, Limit = 4 })).Select(l => l.Letter.KafkaOffset));
+        var (from, to) = (T0.AddSeconds(5), T0.AddSeconds(9));
+        Assert.Equal(Expected(l => l.ReceivedAt >= from && l.ReceivedAt < to),
+            (await AllPages(new DeadLetterQuery { From = from, To = to, Limit = 5 })).Select(l => l.Letter.KafkaOffset));
+        var all = await AllPages(new DeadLetterQuery { Limit = DeadLetterQuery.MaxLimit });
+        Assert.All(all, l => Assert.Equal(Cluster, l.KafkaCluster));
+
+        // One letter by its Kafka coordinates, bytes and all; another cluster's coordinates are another record.
+        var wanted = letters[17];
+        var found = await store.GetDeadLetterAsync(new DeadLetterKey(Cluster, Topic, wanted.KafkaPartition, wanted.KafkaOffset));
+        Assert.NotNull(found);
+        Assert.Equal((wanted.ReasonCode, wanted.Detail, wanted.ReceivedAt), (found.Letter.ReasonCode, found.Letter.Detail, found.Letter.ReceivedAt));
+        Assert.Equal(wanted.Payload.ToArray(), found.Letter.Payload.ToArray());
+        Assert.Null(await store.GetDeadLetterAsync(new DeadLetterKey("another-cluster", Topic, wanted.KafkaPartition, wanted.KafkaOffset)));
+        Assert.Null(await store.GetDeadLetterAsync(new DeadLetterKey(Cluster, Topic, wanted.KafkaPartition, 999)));
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class PostgresAtomicityTests(PostgresDatabase database) : IClassFi
         Assert.Null(await store.GetTransactionAsync(rows[0].Transaction.TransactionId));
         Assert.Null(await store.GetTransactionAsync(rows[^1].Transaction.TransactionId));
         Assert.Equal(1, (await store.GetTotalsAsync()).Transactions);
-        Assert.Empty(await store.GetRecentDeadLettersAsync(10));
+        Assert.Empty(await store.AllDeadLettersAsync());
         Assert.Empty(await store.GetCheckpointsAsync(Cluster, ["t-batch-acct-0"]));
         Assert.Equal(new Dictionary<StoredPartition, long> { [P(0)] = 1 }, await store.GetOffsetsAsync(Cluster, Group, [P(0)]));
     }

@@ -55,7 +55,7 @@ internal static class AlertsApi
             return TypedResults.BadRequest(new ErrorResponse(Query.IdRule(nameof(account))));
         }
 
-        if (!Query.TryDecodeCursor(after, out var cursor))
+        if (!Query.TryDecodeCursor(after, out AlertCursor? cursor))
         {
             return TypedResults.BadRequest(new ErrorResponse("'after' is not a cursor: pass the 'next' value of the previous page unchanged, or omit it to start at the newest alert."));
         }

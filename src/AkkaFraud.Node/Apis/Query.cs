@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using AkkaFraud.Storage;
 
 namespace AkkaFraud.Node.Apis;
@@ -78,6 +79,41 @@ internal static class Query
             }
         }
         catch (FormatException)
+        {
+        }
+
+        return false;
+    }
+
+    /// <summary>A dead-letter cursor: its receive time in ticks and its key, as a base64url JSON array.</summary>
+    public static string EncodeCursor(DeadLetterCursor cursor) =>
+        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new object[]
+        {
+            cursor.ReceivedAt.UtcTicks, cursor.Key.KafkaCluster, cursor.Key.Topic, cursor.Key.Partition, cursor.Key.Offset,
+        }));
+
+    public static bool TryDecodeCursor(string? value, out DeadLetterCursor? cursor)
+    {
+        cursor = null;
+        if (string.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+
+        try
+        {
+            using var parts = JsonDocument.Parse(Base64Url.DecodeFromChars(value));
+            var p = parts.RootElement;
+            if (p.ValueKind == JsonValueKind.Array && p.GetArrayLength() == 5
+                && p[0].TryGetInt64(out var ticks) && ticks >= 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks
+                && p[1].ValueKind == JsonValueKind.String && p[2].ValueKind == JsonValueKind.String
+                && p[3].TryGetInt32(out var partition) && p[4].TryGetInt64(out var offset))
+            {
+                cursor = new DeadLetterCursor(new DateTimeOffset(ticks, TimeSpan.Zero), new DeadLetterKey(p[1].GetString()!, p[2].GetString()!, partition, offset));
+                return true;
+            }
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
         {
         }
 

@@ -49,7 +49,7 @@ internal static class SimulatorApi
             return TypedResults.NotFound(new ErrorResponse(NoSimulator));
         }
 
-        var (body, error) = await ReadAsync<SetRateRequest>(request, json.Value.SerializerOptions, """{"transactionsPerSecond": 500}""", cancellationToken);
+        var (body, error) = await JsonBody.ReadAsync<SetRateRequest>(request, json.Value.SerializerOptions, """{"transactionsPerSecond": 500}""", cancellationToken);
         if (body?.TransactionsPerSecond is not { } rate || !double.IsFinite(rate) || rate < 0 || rate > SimulatorSettings.MaxTransactionsPerSecond)
         {
             return TypedResults.BadRequest(new ErrorResponse(error ??
@@ -69,7 +69,7 @@ internal static class SimulatorApi
         }
 
         var codes = string.Join(", ", FraudScenarios.All.Select(s => s.ToCode()));
-        var (body, error) = await ReadAsync<InjectRequest>(request, json.Value.SerializerOptions, """{"scenario": "large-amount", "accountId": null}""", cancellationToken);
+        var (body, error) = await JsonBody.ReadAsync<InjectRequest>(request, json.Value.SerializerOptions, """{"scenario": "large-amount", "accountId": null}""", cancellationToken);
         if (error is not null)
         {
             return TypedResults.BadRequest(new ErrorResponse(error));
@@ -98,25 +98,6 @@ internal static class SimulatorApi
         catch (SimulatorUnavailableException e)
         {
             return TypedResults.Conflict(new ErrorResponse($"Cannot inject now: {e.Message}."));
-        }
-    }
-
-    private static async Task<(T? Body, string? Error)> ReadAsync<T>(HttpRequest request, JsonSerializerOptions options, string example, CancellationToken cancellationToken)
-        where T : class
-    {
-        if (!request.HasJsonContentType())
-        {
-            return (null, $"Send a JSON body with 'Content-Type: application/json', e.g. {example}.");
-        }
-
-        try
-        {
-            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, options, cancellationToken);
-            return body is null ? (null, $"The body is empty: send e.g. {example}.") : (body, null);
-        }
-        catch (JsonException e)
-        {
-            return (null, $"The body is not valid JSON of the expected shape ({e.Message}); send e.g. {example}.");
         }
     }
 }

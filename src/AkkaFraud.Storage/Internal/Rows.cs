@@ -77,6 +77,19 @@ internal static class Rows
         BatchPlan.CheckText(query.After?.TransactionId, "cursor");
     }
 
+    public static void Check(DeadLetterQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is < 1 or > DeadLetterQuery.MaxLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"Limit must be 1 to {DeadLetterQuery.MaxLimit}");
+        }
+
+        BatchPlan.CheckText(query.ReasonCode, "reason code");
+        BatchPlan.CheckText(query.After?.Key.KafkaCluster, "cursor");
+        BatchPlan.CheckText(query.After?.Key.Topic, "cursor");
+    }
+
     public static void Check(IngestGap gap)
     {
         ArgumentNullException.ThrowIfNull(gap);

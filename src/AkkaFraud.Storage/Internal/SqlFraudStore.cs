@@ -319,17 +319,64 @@ internal sealed class SqlFraudStore : IFraudStore
             """, [kafkaCluster, consumerGroup, topic], r => new PartitionCommit(r.GetInt32(0), r.GetInt64(1), _dialect.ReadTime(r, 2)), cancellationToken);
     }
 
-    public Task<IReadOnlyList<DeadLetterRecord>> GetRecentDeadLettersAsync(int limit, CancellationToken cancellationToken = default)
+    public async Task<DeadLetterPage> GetDeadLettersAsync(DeadLetterQuery query, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        return QueryAsync("read dead letters", $"""
-            SELECT {Tables.DeadLetterColumns} FROM dead_letters
-            ORDER BY received_at DESC, topic, kafka_partition, kafka_offset DESC LIMIT $1
-            """, [limit],
-            r => new DeadLetterRecord(r.GetString(0), r.GetInt32(1), r.GetInt64(2), r.GetFieldValue<byte[]>(3), r.GetString(4), r.GetString(5),
-                _dialect.ReadTime(r, 6)),
-            cancellationToken);
+        Rows.Check(query);
+        var sql = new StringBuilder($"SELECT {Tables.StoredDeadLetterColumns} FROM dead_letters WHERE 1 = 1");
+        var values = new List<object>();
+        string P(object value)
+        {
+            values.Add(value);
+            return "$" + values.Count.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (query.ReasonCode is { } reason)
+        {
+            sql.Append(" AND reason_code = ").Append(P(reason));
+        }
+
+        if (query.Partition is { } partition)
+        {
+            sql.Append(" AND kafka_partition = ").Append(P(partition));
+        }
+
+        if (query.From is { } from)
+        {
+            sql.Append(" AND received_at >= ").Append(P(_dialect.Time(from)));
+        }
+
+        if (query.To is { } to)
+        {
+            sql.Append(" AND received_at < ").Append(P(_dialect.Time(to)));
+        }
+
+        if (query.After is { } after)
+        {
+            sql.Append(" AND (received_at, kafka_cluster, topic, kafka_partition, kafka_offset) < (")
+                .Append(P(_dialect.Time(after.ReceivedAt))).Append(", ").Append(P(after.Key.KafkaCluster)).Append(", ")
+                .Append(P(after.Key.Topic)).Append(", ").Append(P(after.Key.Partition)).Append(", ").Append(P(after.Key.Offset)).Append(')');
+        }
+
+        sql.Append(" ORDER BY received_at DESC, kafka_cluster DESC, topic DESC, kafka_partition DESC, kafka_offset DESC LIMIT ")
+            .Append(P(query.Limit + 1));
+        var rows = await QueryAsync("read dead letters", sql.ToString(), [.. values], ReadDeadLetter, cancellationToken);
+        return rows.Count > query.Limit
+            ? new DeadLetterPage([.. rows.Take(query.Limit)], new DeadLetterCursor(rows[query.Limit - 1].Letter.ReceivedAt, rows[query.Limit - 1].Key))
+            : new DeadLetterPage(rows, null);
     }
+
+    public async Task<StoredDeadLetter?> GetDeadLetterAsync(DeadLetterKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var rows = await QueryAsync("read dead letter", $"""
+            SELECT {Tables.StoredDeadLetterColumns} FROM dead_letters
+            WHERE kafka_cluster = $1 AND topic = $2 AND kafka_partition = $3 AND kafka_offset = $4
+            """, [key.KafkaCluster, key.Topic, key.Partition, key.Offset], ReadDeadLetter, cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private StoredDeadLetter ReadDeadLetter(DbDataReader r) => new(r.GetString(0), new DeadLetterRecord(
+        r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetFieldValue<byte[]>(4), r.GetString(5), r.GetString(6), _dialect.ReadTime(r, 7)));
 
     /// <summary>
     /// Moves every offset of the batch. PostgreSQL gets them in one round trip (a <see cref="DbBatch"/>); SQLite, which

@@ -8,6 +8,9 @@ internal static class Tables
     /// <summary>An insert's columns: the batch's Kafka cluster, then <see cref="DeadLetterColumns"/>.</summary>
     public const string DeadLetterInsertColumns = "kafka_cluster, " + DeadLetterColumns;
 
+    /// <summary>A read's columns: the same as an insert's.</summary>
+    public const string StoredDeadLetterColumns = DeadLetterInsertColumns;
+
     /// <summary>An insert's columns; the batch's Kafka cluster is the first.</summary>
     public const string CheckpointInsertColumns = "kafka_cluster, account_id, kafka_partition, as_of_offset, state, updated_at";
 

@@ -191,7 +191,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
         var bootstrap = Kafka.BootstrapServers;
         Oracle.AssertKafkaOutputsMatch(
-            await store.GetRecentDeadLettersAsync(int.MaxValue),
+            await store.AllDeadLettersAsync(),
             KafkaTopic.ReadAll(bootstrap, KafkaSettings.AlertsTopic, OutputPartitions),
             KafkaTopic.ReadAll(bootstrap, KafkaSettings.DeadLetterTopic, OutputPartitions),
             KafkaTopic.ReadAll(bootstrap, KafkaSettings.TransactionsTopic, Partitions),

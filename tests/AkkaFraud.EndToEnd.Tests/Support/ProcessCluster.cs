@@ -277,7 +277,7 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         await Oracle.WaitUntilStoredAsync(Store, TimeSpan.FromMinutes(4), Outputs);
         await Oracle.AssertWarehouseMatchesAsync(Store);
         Oracle.AssertKafkaOutputsMatch(
-            await Store.GetRecentDeadLettersAsync(int.MaxValue),
+            await Store.AllDeadLettersAsync(),
             KafkaTopic.ReadAll(Kafka.BootstrapServers, "fraud-alerts", OutputPartitions),
             KafkaTopic.ReadAll(Kafka.BootstrapServers, "transactions-dlq", OutputPartitions),
             KafkaTopic.ReadAll(Kafka.BootstrapServers, "transactions", Partitions),
