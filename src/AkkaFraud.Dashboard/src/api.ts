@@ -1,7 +1,14 @@
 import type {
   AccountView,
   AlertPage,
+  ClusterEvent,
   ClusterMembers,
+  ClusterNodes,
+  ClusterPartitions,
+  DeadLetter,
+  DeadLetterPage,
+  MemberOperation,
+  ReplayResult,
   InjectResult,
   Scenario,
   SimulatorStatus,
@@ -75,6 +82,49 @@ export interface AlertFilter {
   account?: string | null;
 }
 
+export interface DeadLetterFilter {
+  reason?: string | null;
+  partition?: string | null;
+  from?: string | null;
+  to?: string | null;
+}
+
+function opts(token?: string, signal?: AbortSignal): RequestOptions {
+  const o: RequestOptions = {};
+  if (token) o.token = token;
+  if (signal) o.signal = signal;
+  return o;
+}
+
+/**
+ * GET /api/cluster/events, read as a stream with fetch (EventSource cannot send the token a closed node asks for):
+ * calls `onEvent` for each event until `signal` aborts; resolves when the node ends the stream, rejects on a failure.
+ */
+export async function clusterEvents(onEvent: (e: ClusterEvent) => void, token: string | undefined, signal: AbortSignal): Promise<void> {
+  const headers: Record<string, string> = { Accept: "text/event-stream" };
+  if (token) headers["Authorization"] = `Bearer ${token}`;
+  const response = await fetch("/api/cluster/events", { headers, signal, cache: "no-store" });
+  if (!response.ok || !response.body) throw new ApiError(response.status, `${response.status} ${response.statusText}`.trim());
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = block
+        .split("\n")
+        .filter((l) => l.startsWith("data:"))
+        .map((l) => l.slice(5).trimStart())
+        .join("\n");
+      if (data) onEvent(JSON.parse(data) as ClusterEvent);
+    }
+  }
+}
+
 export const api = {
   alerts(filter: AlertFilter, limit = 50, after?: string | null, signal?: AbortSignal): Promise<AlertPage> {
     return request("GET", `/api/alerts${query({ ...filter, limit, after })}`, signal ? { signal } : {});
@@ -85,8 +135,26 @@ export const api = {
   account(id: string, limit = 50, signal?: AbortSignal): Promise<AccountView> {
     return request("GET", `/api/accounts/${seg(id)}${query({ limit })}`, signal ? { signal } : {});
   },
-  members(token?: string): Promise<ClusterMembers> {
-    return request("GET", "/api/cluster/members", token ? { token } : {});
+  members(token?: string, signal?: AbortSignal): Promise<ClusterMembers> {
+    return request("GET", "/api/cluster/members", opts(token, signal));
+  },
+  nodes(token?: string, signal?: AbortSignal): Promise<ClusterNodes> {
+    return request("GET", "/api/cluster/nodes", opts(token, signal));
+  },
+  partitions(token?: string, signal?: AbortSignal): Promise<ClusterPartitions> {
+    return request("GET", "/api/cluster/partitions", opts(token, signal));
+  },
+  changeMember(address: string, operation: "Leave" | "Down", token: string): Promise<MemberOperation> {
+    return request("PUT", `/api/cluster/members/${seg(address)}`, { body: { operation }, token });
+  },
+  deadLetters(filter: DeadLetterFilter, limit = 50, after?: string | null, token?: string, signal?: AbortSignal): Promise<DeadLetterPage> {
+    return request("GET", `/api/dead-letters${query({ ...filter, limit, after })}`, opts(token, signal));
+  },
+  deadLetter(partition: number, offset: number, token?: string, signal?: AbortSignal): Promise<DeadLetter> {
+    return request("GET", `/api/dead-letters/${partition}/${offset}`, opts(token, signal));
+  },
+  replay(letters: { partition: number; offset: number }[], token: string): Promise<ReplayResult> {
+    return request("POST", "/api/dead-letters/replay", { body: { letters }, token });
   },
   simulator(): Promise<SimulatorStatus> {
     return request("GET", "/api/simulator");

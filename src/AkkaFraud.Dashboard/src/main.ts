@@ -3,6 +3,8 @@ import { h, mount, setText } from "./dom";
 import { LiveHub, type ConnectionStatus } from "./hub";
 import { renderAccount } from "./pages/account";
 import { renderAlerts } from "./pages/alerts";
+import { renderCluster } from "./pages/cluster";
+import { renderDeadLetters } from "./pages/deadletters";
 import { LivePage } from "./pages/live";
 import { renderTransaction } from "./pages/transaction";
 import { href, parseRoute, type Route } from "./routes";
@@ -33,12 +35,14 @@ showStatus(hub.state);
 
 const navLive = h("a", { href: href.live(), "data-testid": "nav-live" }, "Live");
 const navAlerts = h("a", { href: href.alerts(), "data-testid": "nav-alerts" }, "Alerts");
+const navCluster = h("a", { href: href.cluster(), "data-testid": "nav-cluster" }, "Cluster");
+const navDeadLetters = h("a", { href: href.deadLetters(), "data-testid": "nav-dead-letters" }, "Dead letters");
 
 const header = h(
   "header",
   { class: "topbar" },
   h("a", { class: "brand", href: href.live() }, h("span", { class: "brand-mark" }), "AkkaFraud"),
-  h("nav", { class: "nav" }, navLive, navAlerts),
+  h("nav", { class: "nav" }, navLive, navAlerts, navCluster, navDeadLetters),
   h("span", { class: "spacer" }),
   indicator,
 );
@@ -57,6 +61,8 @@ function render(route: Route): void {
 
   navLive.classList.toggle("active", route.page === "live");
   navAlerts.classList.toggle("active", route.page === "alerts");
+  navCluster.classList.toggle("active", route.page === "cluster");
+  navDeadLetters.classList.toggle("active", route.page === "deadletters");
 
   if (route.page === "live") {
     mount(outlet);
@@ -80,6 +86,14 @@ function render(route: Route): void {
     case "account":
       document.title = `Account ${route.id} · AkkaFraud`;
       void renderAccount(outlet, route.id, route.params, signal);
+      break;
+    case "cluster":
+      document.title = "Cluster · AkkaFraud";
+      renderCluster(outlet, signal);
+      break;
+    case "deadletters":
+      document.title = "Dead letters · AkkaFraud";
+      renderDeadLetters(outlet, route.params, route.selected, signal);
       break;
     case "notfound":
       document.title = "Not found · AkkaFraud";

@@ -1,11 +1,14 @@
 // Client-side routing through the URL hash: #/live, #/alerts?decision=block,
-// #/accounts/<id>, #/transactions/<id>. Ids are URI-encoded in the hash.
+// #/accounts/<id>, #/transactions/<id>, #/cluster, #/dead-letters?reason=…, #/dead-letters/<partition>/<offset>.
+// Ids are URI-encoded in the hash.
 
 export type Route =
   | { page: "live" }
   | { page: "alerts"; params: URLSearchParams }
   | { page: "account"; id: string; params: URLSearchParams }
   | { page: "transaction"; id: string }
+  | { page: "cluster" }
+  | { page: "deadletters"; params: URLSearchParams; selected: { partition: number; offset: number } | null }
   | { page: "notfound"; path: string };
 
 const enc = encodeURIComponent;
@@ -20,7 +23,15 @@ export const href = {
   },
   account: (id: string): string => `#/accounts/${enc(id)}`,
   transaction: (id: string): string => `#/transactions/${enc(id)}`,
+  cluster: (): string => "#/cluster",
+  deadLetters: (params?: Record<string, string>): string => withQuery("#/dead-letters", params),
+  deadLetter: (partition: number, offset: number, params?: Record<string, string>): string => withQuery(`#/dead-letters/${partition}/${offset}`, params),
 };
+
+function withQuery(path: string, params?: Record<string, string>): string {
+  const s = new URLSearchParams(params ?? {}).toString();
+  return s ? `${path}?${s}` : path;
+}
 
 function decode(s: string): string {
   try {
@@ -41,6 +52,13 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 1 && parts[0] === "alerts") return { page: "alerts", params };
   if (parts.length >= 2 && parts[0] === "accounts") return { page: "account", id: decode(parts.slice(1).join("/")), params };
   if (parts.length >= 2 && parts[0] === "transactions") return { page: "transaction", id: decode(parts.slice(1).join("/")) };
+  if (parts.length === 1 && parts[0] === "cluster") return { page: "cluster" };
+  if (parts[0] === "dead-letters") {
+    if (parts.length === 1) return { page: "deadletters", params, selected: null };
+    if (parts.length === 3 && /^\d+$/.test(parts[1]!) && /^\d+$/.test(parts[2]!)) {
+      return { page: "deadletters", params, selected: { partition: Number(parts[1]), offset: Number(parts[2]) } };
+    }
+  }
   return { page: "notfound", path };
 }
 

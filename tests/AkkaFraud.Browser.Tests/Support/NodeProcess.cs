@@ -174,6 +174,22 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         Assert.True(_process.ExitCode == 0, $"The node exited with code {_process.ExitCode} after SIGINT:\n{Tail()}");
     }
 
+    /// <summary>Waits for the process to exit by itself (a leave, say) and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var exited = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(exited.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"The node did not exit within {timeout.TotalSeconds:0} s:\n{Tail()}");
+        }
+
+        return _process.ExitCode;
+    }
+
     /// <summary>The end of the node's output, for failure messages.</summary>
     public string Tail(int lines = 60)
     {

@@ -15,7 +15,7 @@ export function loadToken(): string {
   }
 }
 
-function saveToken(token: string): void {
+export function saveToken(token: string): void {
   try {
     if (token) localStorage.setItem(TOKEN_KEY, token);
     else localStorage.removeItem(TOKEN_KEY);
