@@ -14,16 +14,26 @@ namespace AkkaFraud.Streams.Kafka.Tests;
 [Collection(ProducerRetries.Name)]
 public sealed class ProducerTests(ITestOutputHelper output) : KafkaTestKit(output)
 {
+    /// <remarks>
+    /// The errors are refusals (the broker wrote nothing), so a retry must neither lose a record nor overtake the
+    /// records sent after it: small batches keep several requests per partition in flight, and without idempotence
+    /// (which holds the order) a retried batch lands behind later ones. What this cannot show is a retry whose first
+    /// attempt was written but not acknowledged: librdkafka's mock broker writes such a retry a second time even with
+    /// the same producer id, epoch and sequence (measured with a delayed produce response and socket.timeout.ms 1000;
+    /// the client's log shows the identical retry). Real Kafka drops it; the mock cannot prove it, so no test claims it.
+    /// </remarks>
     [Fact]
-    public async Task Injected_produce_errors_cause_no_duplicates_and_no_loss_and_keep_each_partitions_order()
+    public async Task Injected_produce_errors_lose_nothing_write_nothing_twice_and_keep_each_partitions_order()
     {
         const int Count = 3000;
         var topic = NewTopic(partitions: 3);
         Kafka.PushRequestErrors(KafkaApiKey.Produce,
-            ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut, ErrorCode.NotEnoughReplicas, ErrorCode.Local_Transport,
-            ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut, ErrorCode.NotEnoughReplicas, ErrorCode.Local_Transport);
+            ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut, ErrorCode.NotEnoughReplicas,
+            ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut, ErrorCode.NotEnoughReplicas);
 
-        using var producer = KafkaProducer.Create(Settings());
+        var settings = Settings();
+        settings = settings with { Producer = settings.Producer with { Properties = new(StringComparer.Ordinal) { ["batch.size"] = "2000" } } };
+        using var producer = KafkaProducer.Create(settings);
         var reports = await ProduceAllAsync(producer, topic, Count);
 
         Assert.Equal(Count, reports.Select(r => (r.Partition, r.Offset)).Distinct().Count());
@@ -118,8 +128,7 @@ public sealed class ProducerTests(ITestOutputHelper output) : KafkaTestKit(outpu
 
 /// <summary>
 /// The producer's retry tests run alone: on a 2-core box beside the other Kafka tests, CPU starvation made requests time
-/// out client-side, and the in-process mock broker once kept such a timed-out batch as well as its retry (3001 records
-/// of 3000, twice in about ten CI runs). What they must retry is the injected errors, not a starved machine.
+/// out client-side, and what they must retry is the injected errors, not a starved machine.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ProducerRetries
