@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using AkkaFraud.Node.Contracts;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -9,29 +8,21 @@ namespace AkkaFraud.Cli.Commands;
 
 internal sealed class ClusterMembersCommand(CliEnvironment environment) : NodeCommand<NodeSettings>(environment)
 {
-    protected override async Task<int> RunAsync(NodeClient node, NodeSettings settings, CancellationToken cancellationToken)
-    {
-        var body = await node.GetTextAsync("api/cluster/members", cancellationToken);
-        if (settings.Json)
+    protected override Task<int> RunAsync(NodeClient node, NodeSettings settings, CancellationToken cancellationToken) =>
+        ShowAsync<ClusterMembersDto>(node, "api/cluster/members", settings, members =>
         {
-            return await PrintJsonAsync(body);
-        }
+            var table = Tables.New("Node", "Status", "Roles", "Up #", "Reachable", "");
+            foreach (var m in members.Members)
+            {
+                table.Row(Tables.Node(m.Node), m.Status, string.Join(',', m.Roles), m.UpNumber.ToString(CultureInfo.InvariantCulture), m.Reachable ? "yes" : "NO", Marks(members, m.Node));
+            }
 
-        var members = node.Parse<ClusterMembersDto>(body, "api/cluster/members");
-        var table = Tables.New("Node", "Status", "Roles", "Up #", "Reachable", "");
-        foreach (var m in members.Members)
-        {
-            table.Row(Tables.Node(m.Node), m.Status, string.Join(',', m.Roles), m.UpNumber.ToString(CultureInfo.InvariantCulture), m.Reachable ? "yes" : "NO", Marks(members, m.Node));
-        }
-
-        Console.Write(table);
-        foreach (var u in members.Unreachable)
-        {
-            Console.Write(new Text($"{Tables.Node(u.Node)} is unreachable, observed by {string.Join(", ", u.ObservedBy.Select(Tables.Node))}\n"));
-        }
-
-        return ExitCodes.Ok;
-    }
+            Console.Write(table);
+            foreach (var u in members.Unreachable)
+            {
+                Console.Write(new Text($"{Tables.Node(u.Node)} is unreachable, observed by {string.Join(", ", u.ObservedBy.Select(Tables.Node))}\n"));
+            }
+        }, cancellationToken);
 
     public static string Marks(ClusterMembersDto members, string node) => string.Join(' ', new[]
     {
@@ -111,52 +102,38 @@ internal sealed class ShardSettings : NodeSettings
 /// <summary>Petabridge.Cmd's <c>cluster-sharding region-stats</c>, for the whole cluster.</summary>
 internal sealed class ClusterShardsCommand(CliEnvironment environment) : NodeCommand<ShardSettings>(environment)
 {
-    protected override async Task<int> RunAsync(NodeClient node, ShardSettings settings, CancellationToken cancellationToken)
-    {
-        var path = $"api/cluster/shards/{Uri.EscapeDataString(settings.Region)}";
-        var body = await node.GetTextAsync(path, cancellationToken);
-        if (settings.Json)
+    protected override Task<int> RunAsync(NodeClient node, ShardSettings settings, CancellationToken cancellationToken) =>
+        ShowAsync<ShardRegionsDto>(node, $"api/cluster/shards/{Uri.EscapeDataString(settings.Region)}", settings, regions =>
         {
-            return await PrintJsonAsync(body);
-        }
+            var table = Tables.New("Node", "Shards", "Entities", "Shard ids");
+            foreach (var region in regions.Regions)
+            {
+                table.Row(Tables.Node(region.Node),
+                    region.Answered ? region.Shards.Count.ToString(CultureInfo.InvariantCulture) : "no answer",
+                    region.Answered ? region.Shards.Sum(s => s.NumEntities).ToString(CultureInfo.InvariantCulture) : "-",
+                    string.Join(' ', region.Shards.OrderBy(s => int.TryParse(s.ShardId, CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue).ThenBy(s => s.ShardId, StringComparer.Ordinal).Select(s => $"{s.ShardId}:{s.NumEntities}")));
+            }
 
-        var table = Tables.New("Node", "Shards", "Entities", "Shard ids");
-        foreach (var region in node.Parse<ShardRegionsDto>(body, path).Regions)
-        {
-            table.Row(Tables.Node(region.Node),
-                region.Answered ? region.Shards.Count.ToString(CultureInfo.InvariantCulture) : "no answer",
-                region.Answered ? region.Shards.Sum(s => s.NumEntities).ToString(CultureInfo.InvariantCulture) : "-",
-                string.Join(' ', region.Shards.OrderBy(s => int.TryParse(s.ShardId, CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue).ThenBy(s => s.ShardId, StringComparer.Ordinal).Select(s => $"{s.ShardId}:{s.NumEntities}")));
-        }
-
-        Console.Write(table);
-        return ExitCodes.Ok;
-    }
+            Console.Write(table);
+        }, cancellationToken);
 }
 
 internal sealed class ClusterPartitionsCommand(CliEnvironment environment) : NodeCommand<NodeSettings>(environment)
 {
-    protected override async Task<int> RunAsync(NodeClient node, NodeSettings settings, CancellationToken cancellationToken)
-    {
-        var body = await node.GetTextAsync("api/cluster/partitions", cancellationToken);
-        if (settings.Json)
+    protected override Task<int> RunAsync(NodeClient node, NodeSettings settings, CancellationToken cancellationToken) =>
+        ShowAsync<ClusterPartitionsDto>(node, "api/cluster/partitions", settings, partitions =>
         {
-            return await PrintJsonAsync(body);
-        }
+            var table = Tables.New("Partition", "Owner", "Stored offset", "High watermark", "Lag", "Last commit", "Records/s");
+            foreach (var p in partitions.Partitions)
+            {
+                table.Row(p.Partition.ToString(CultureInfo.InvariantCulture), Tables.Node(p.Owner), p.StoredOffset?.ToString(CultureInfo.InvariantCulture),
+                    p.HighWatermark.ToString(CultureInfo.InvariantCulture), p.Lag.ToString(CultureInfo.InvariantCulture), Tables.Time(p.LastCommitAt),
+                    Tables.Number(p.RecordsPerSecond));
+            }
 
-        var partitions = node.Parse<ClusterPartitionsDto>(body, "api/cluster/partitions");
-        var table = Tables.New("Partition", "Owner", "Stored offset", "High watermark", "Lag", "Last commit", "Records/s");
-        foreach (var p in partitions.Partitions)
-        {
-            table.Row(p.Partition.ToString(CultureInfo.InvariantCulture), Tables.Node(p.Owner), p.StoredOffset?.ToString(CultureInfo.InvariantCulture),
-                p.HighWatermark.ToString(CultureInfo.InvariantCulture), p.Lag.ToString(CultureInfo.InvariantCulture), Tables.Time(p.LastCommitAt),
-                Tables.Number(p.RecordsPerSecond));
-        }
-
-        Console.Write(table);
-        Console.Write(new Text($"{partitions.Topic}: lag {partitions.Partitions.Sum(p => p.Lag)} records, read {Tables.Time(partitions.ReadAt)}\n"));
-        return ExitCodes.Ok;
-    }
+            Console.Write(table);
+            Console.Write(new Text($"{partitions.Topic}: lag {partitions.Partitions.Sum(p => p.Lag)} records, read {Tables.Time(partitions.ReadAt)}\n"));
+        }, cancellationToken);
 }
 
 internal sealed class EventSettings : NodeSettings

@@ -51,26 +51,20 @@ internal sealed class DeadLetterListCommand(CliEnvironment environment) : NodeCo
         Add("from", settings.From);
         Add("to", settings.To);
         Add("after", settings.After);
-        var path = "api/dead-letters?" + string.Join('&', query);
-        var body = await node.GetTextAsync(path, cancellationToken);
-        if (settings.Json)
+        return await ShowAsync<DeadLetterPageDto>(node, "api/dead-letters?" + string.Join('&', query), settings, page =>
         {
-            return await PrintJsonAsync(body);
-        }
+            var table = Tables.New("Partition", "Offset", "Received", "Reason", "Bytes", "Preview");
+            foreach (var l in page.Items)
+            {
+                table.Row(l.Partition.ToString(CultureInfo.InvariantCulture), l.Offset.ToString(CultureInfo.InvariantCulture), Tables.Time(l.ReceivedAt),
+                    l.ReasonCode, l.Bytes.ToString(CultureInfo.InvariantCulture), Printable(l.Preview, 60));
+            }
 
-        var page = node.Parse<DeadLetterPageDto>(body, path);
-        var table = Tables.New("Partition", "Offset", "Received", "Reason", "Bytes", "Preview");
-        foreach (var l in page.Items)
-        {
-            table.Row(l.Partition.ToString(CultureInfo.InvariantCulture), l.Offset.ToString(CultureInfo.InvariantCulture), Tables.Time(l.ReceivedAt),
-                l.ReasonCode, l.Bytes.ToString(CultureInfo.InvariantCulture), Printable(l.Preview, 60));
-        }
-
-        Console.Write(table);
-        Console.Write(new Text(page.Next is { } next
-            ? $"{page.Items.Count} shown; more with --after {next}\n"
-            : $"{page.Items.Count} shown; no more\n"));
-        return ExitCodes.Ok;
+            Console.Write(table);
+            Console.Write(new Text(page.Next is { } next
+                ? $"{page.Items.Count} shown; more with --after {next}\n"
+                : $"{page.Items.Count} shown; no more\n"));
+        }, cancellationToken);
     }
 
     /// <summary>What a terminal can show on one line: control characters (escape sequences too) as \u escapes.</summary>
@@ -94,16 +88,12 @@ internal sealed class DeadLetterRefSettings : NodeSettings
 
 internal sealed class DeadLetterShowCommand(CliEnvironment environment) : NodeCommand<DeadLetterRefSettings>(environment)
 {
-    protected override async Task<int> RunAsync(NodeClient node, DeadLetterRefSettings settings, CancellationToken cancellationToken)
-    {
-        var path = $"api/dead-letters/{settings.Partition.ToString(CultureInfo.InvariantCulture)}/{settings.Offset.ToString(CultureInfo.InvariantCulture)}";
-        var body = await node.GetTextAsync(path, cancellationToken);
-        if (settings.Json)
-        {
-            return await PrintJsonAsync(body);
-        }
+    protected override Task<int> RunAsync(NodeClient node, DeadLetterRefSettings settings, CancellationToken cancellationToken) =>
+        ShowAsync<DeadLetterDto>(node, $"api/dead-letters/{settings.Partition.ToString(CultureInfo.InvariantCulture)}/{settings.Offset.ToString(CultureInfo.InvariantCulture)}",
+            settings, Render, cancellationToken);
 
-        var d = node.Parse<DeadLetterDto>(body, path);
+    private void Render(DeadLetterDto d)
+    {
         var grid = new Grid().AddColumn().AddColumn();
         void Line(string name, string value) => grid.AddRow(new Text(name, new Style(decoration: Decoration.Bold)), new Text(value));
         Line("Record", $"{d.Letter.Topic}[{d.Letter.Partition}] offset {d.Letter.Offset} (Kafka cluster {d.Letter.KafkaCluster})");
@@ -113,7 +103,6 @@ internal sealed class DeadLetterShowCommand(CliEnvironment environment) : NodeCo
         Line("Payload", $"{d.Letter.Bytes} bytes, {d.PayloadEncoding}");
         Console.Write(grid);
         Console.Write(new Text(DeadLetterListCommand.Printable(d.Payload, int.MaxValue) + "\n"));
-        return ExitCodes.Ok;
     }
 }
 

@@ -60,6 +60,22 @@ internal abstract class NodeCommand<TSettings>(CliEnvironment environment) : Asy
 
     protected abstract Task<int> RunAsync(NodeClient node, TSettings settings, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A read: GETs <paramref name="path"/>, then prints the answer as it came for <c>--json</c>, or as
+    /// <paramref name="render"/> shows it.
+    /// </summary>
+    protected async Task<int> ShowAsync<T>(NodeClient node, string path, TSettings settings, Action<T> render, CancellationToken cancellationToken)
+    {
+        var body = await node.GetTextAsync(path, cancellationToken);
+        if (settings.Json)
+        {
+            return await PrintJsonAsync(body);
+        }
+
+        render(node.Parse<T>(body, path));
+        return ExitCodes.Ok;
+    }
+
     /// <summary>Prints the node's answer as it came (indented), for <c>--json</c>.</summary>
     protected async Task<int> PrintJsonAsync(string body)
     {
