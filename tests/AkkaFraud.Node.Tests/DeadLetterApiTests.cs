@@ -121,3 +121,17 @@ public sealed class Dead_letter_api
     private static Task<JsonElement> Detail(TestNode node, (int Partition, long Offset) at) =>
         node.Http.GetFromJsonAsync<JsonElement>(new Uri($"/api/dead-letters/{at.Partition}/{at.Offset}", UriKind.Relative));
 }
+
+/// <summary>The list's preview of a payload.</summary>
+public sealed class Dead_letter_preview
+{
+    [Fact]
+    public void A_long_text_whose_cut_falls_inside_a_character_is_previewed_as_text()
+    {
+        // 479 ASCII bytes, then "é" (two bytes) across the 480-byte cut the preview decodes at most.
+        var payload = System.Text.Encoding.UTF8.GetBytes(new string('a', 479) + "éé and more text");
+
+        Assert.Equal(new string('a', 120), AkkaFraud.Node.Apis.DeadLettersApi.Preview(payload));
+        Assert.Equal("fffe", AkkaFraud.Node.Apis.DeadLettersApi.Preview([0xFF, 0xFE]));
+    }
+}

@@ -142,10 +142,25 @@ internal static class DeadLettersApi
     private static DeadLetterSummaryDto Summary(StoredDeadLetter stored)
     {
         var letter = stored.Letter;
-        var (encoding, text) = Utf8OrHex(letter.Payload.Span[..Math.Min(letter.Payload.Length, PreviewChars * 4)]);
-        var preview = encoding == "hex" ? text[..Math.Min(text.Length, PreviewChars)] : new string([.. text.Take(PreviewChars)]);
         return new DeadLetterSummaryDto(stored.KafkaCluster, letter.Topic, letter.KafkaPartition, letter.KafkaOffset, letter.ReasonCode, letter.Detail,
-            letter.ReceivedAt, letter.Payload.Length, preview);
+            letter.ReceivedAt, letter.Payload.Length, Preview(letter.Payload.Span));
+    }
+
+    /// <summary>
+    /// The start of a payload: its first characters when it is UTF-8, else its first hex digits. Only the bytes that
+    /// can make those characters are decoded, cut back to a character boundary so that a long text is not taken for
+    /// bytes.
+    /// </summary>
+    internal static string Preview(ReadOnlySpan<byte> payload)
+    {
+        var cut = Math.Min(payload.Length, PreviewChars * 4);
+        while (cut < payload.Length && cut > 0 && (payload[cut] & 0xC0) == 0x80)
+        {
+            cut--;
+        }
+
+        var (encoding, text) = Utf8OrHex(payload[..cut]);
+        return encoding == "hex" ? text[..Math.Min(text.Length, PreviewChars)] : new string([.. text.Take(PreviewChars)]);
     }
 
     private static (string Encoding, string Text) Utf8OrHex(ReadOnlySpan<byte> bytes)
