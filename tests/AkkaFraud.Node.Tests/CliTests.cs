@@ -45,8 +45,14 @@ public sealed class Cli_against_a_node : IAsyncLifetime
         Assert.Contains("1 members, 1 up, 0 unreachable; leader " + self.Replace("akka.tcp://", "", StringComparison.Ordinal), show.Out, StringComparison.Ordinal);
         Assert.Empty(show.Error);
 
-        var partitions = await CliProcess.RunAsync(Admin, "cluster", "partitions", "--json");
-        Assert.True(partitions.ExitCode == 0, partitions.ToString());
+        // The web node reads Kafka and the warehouse once a second: right after start it has no reading yet.
+        CliProcess.Result partitions = null!;
+        await Eventually.TrueAsync(async () =>
+        {
+            partitions = await CliProcess.RunAsync(Admin, "cluster", "partitions", "--json");
+            Assert.True(partitions.ExitCode == 0, partitions.ToString());
+            return JsonDocument.Parse(partitions.Out).RootElement.GetProperty("readAt").ValueKind != JsonValueKind.Null;
+        }, TimeSpan.FromSeconds(30), "the first partition reading");
         Assert.Equal(_node.Node.Settings.Fraud.Partitions, JsonDocument.Parse(partitions.Out).RootElement.GetProperty("partitions").GetArrayLength());
         var shards = await CliProcess.RunAsync(Admin, "cluster", "shards", "account", "--json");
         Assert.True(shards.ExitCode == 0, shards.ToString());
