@@ -41,4 +41,19 @@ public static class KafkaProducer
 
         return builder.Build();
     }
+
+    /// <summary>
+    /// The same producer for a command-line tool: librdkafka's log lines stay off the terminal, and its errors go to
+    /// <paramref name="onError"/> (e.g. <see cref="ErrorCode.Local_AllBrokersDown"/>), for the tool to report once.
+    /// </summary>
+    public static IProducer<byte[]?, byte[]?> Create(KafkaSettings settings, Action<Confluent.Kafka.Error> onError)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(onError);
+        settings.Validate();
+        return new ProducerBuilder<byte[]?, byte[]?>(settings.CreateProducerConfig())
+            .SetLogHandler((_, _) => { })
+            .SetErrorHandler((_, error) => onError(error))
+            .Build();
+    }
 }

@@ -76,18 +76,14 @@ internal sealed class SimulateCommand(CliEnvironment environment) : AsyncCommand
         var total = settings.File is { } f ? settings.Count ?? System.IO.File.ReadLines(f).Count(l => l.Length > 0) : settings.Count ?? 10_000;
         long delivered = 0;
         Error? failure = null;
-        // The connector's producer configuration, with librdkafka's own log lines kept off the terminal: a broker that
-        // cannot be reached is reported once, as the CLI's one line.
-        using var producer = new ProducerBuilder<byte[]?, byte[]?>(kafka.CreateProducerConfig())
-            .SetLogHandler((_, _) => { })
-            .SetErrorHandler((_, error) =>
+        // A broker that cannot be reached is reported once, as the CLI's one line.
+        using var producer = KafkaProducer.Create(kafka, error =>
+        {
+            if (error.Code == ErrorCode.Local_AllBrokersDown || error.IsFatal)
             {
-                if (error.Code == ErrorCode.Local_AllBrokersDown || error.IsFatal)
-                {
-                    failure ??= error;
-                }
-            })
-            .Build();
+                failure ??= error;
+            }
+        });
         var started = Stopwatch.StartNew();
         try
         {
