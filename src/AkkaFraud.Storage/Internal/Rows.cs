@@ -104,15 +104,11 @@ internal static class Rows
         BatchPlan.CheckKafkaCluster(gap.KafkaCluster);
     }
 
-    public static AlertPage Page(List<ScoredTransaction> rows, int limit)
-    {
-        if (rows.Count <= limit)
-        {
-            return new AlertPage(rows, null);
-        }
-
-        rows.RemoveAt(rows.Count - 1);
-        var last = rows[^1];
-        return new AlertPage(rows, new AlertCursor(last.Transaction.EventTime, last.Transaction.TransactionId));
-    }
+    /// <summary>
+    /// A keyset page from a query that read one row more than <paramref name="limit"/>: the rows of the page, and its
+    /// last row when more follow (the next page starts after it), else null.
+    /// </summary>
+    public static (IReadOnlyList<T> Items, T? Last) Page<T>(IReadOnlyList<T> rows, int limit)
+        where T : class =>
+        rows.Count <= limit ? (rows, null) : ([.. rows.Take(limit)], rows[limit - 1]);
 }

@@ -222,12 +222,8 @@ internal sealed class SqlFraudStore : IFraudStore
     {
         Rows.Check(query);
         var sql = new StringBuilder($"SELECT {Rows.Columns} FROM transactions WHERE {_dialect.IsFlagged}");
-        var values = new List<object>();
-        string P(object value)
-        {
-            values.Add(value);
-            return "$" + values.Count.ToString(CultureInfo.InvariantCulture);
-        }
+        var parameters = new QueryParameters();
+        var P = parameters.Add;
 
         if (query.From is { } from)
         {
@@ -261,8 +257,9 @@ internal sealed class SqlFraudStore : IFraudStore
         }
 
         sql.Append(" ORDER BY event_time DESC, transaction_id DESC LIMIT ").Append(P(query.Limit + 1));
-        var rows = await QueryAsync("read alerts", sql.ToString(), [.. values], ReadScored, cancellationToken);
-        return Rows.Page([.. rows], query.Limit);
+        var rows = await QueryAsync("read alerts", sql.ToString(), parameters.Values, ReadScored, cancellationToken);
+        var (items, last) = Rows.Page(rows, query.Limit);
+        return new AlertPage(items, last is null ? null : new AlertCursor(last.Transaction.EventTime, last.Transaction.TransactionId));
     }
 
     public async Task<ScoredTransaction?> GetTransactionAsync(string transactionId, CancellationToken cancellationToken = default)
@@ -323,12 +320,8 @@ internal sealed class SqlFraudStore : IFraudStore
     {
         Rows.Check(query);
         var sql = new StringBuilder($"SELECT {Tables.StoredDeadLetterColumns} FROM dead_letters WHERE 1 = 1");
-        var values = new List<object>();
-        string P(object value)
-        {
-            values.Add(value);
-            return "$" + values.Count.ToString(CultureInfo.InvariantCulture);
-        }
+        var parameters = new QueryParameters();
+        var P = parameters.Add;
 
         if (query.ReasonCode is { } reason)
         {
@@ -359,10 +352,9 @@ internal sealed class SqlFraudStore : IFraudStore
 
         sql.Append(" ORDER BY received_at DESC, kafka_cluster DESC, topic DESC, kafka_partition DESC, kafka_offset DESC LIMIT ")
             .Append(P(query.Limit + 1));
-        var rows = await QueryAsync("read dead letters", sql.ToString(), [.. values], ReadDeadLetter, cancellationToken);
-        return rows.Count > query.Limit
-            ? new DeadLetterPage([.. rows.Take(query.Limit)], new DeadLetterCursor(rows[query.Limit - 1].Letter.ReceivedAt, rows[query.Limit - 1].Key))
-            : new DeadLetterPage(rows, null);
+        var rows = await QueryAsync("read dead letters", sql.ToString(), parameters.Values, ReadDeadLetter, cancellationToken);
+        var (items, last) = Rows.Page(rows, query.Limit);
+        return new DeadLetterPage(items, last is null ? null : new DeadLetterCursor(last.Letter.ReceivedAt, last.Key));
     }
 
     public async Task<StoredDeadLetter?> GetDeadLetterAsync(DeadLetterKey key, CancellationToken cancellationToken = default)
