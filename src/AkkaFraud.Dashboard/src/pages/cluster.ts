@@ -3,7 +3,7 @@ import { card, empty, h, mount, setText } from "../dom";
 import * as fmt from "../format";
 import type { ClusterEvent, ClusterMembers, ClusterNodes, ClusterPartitions } from "../types";
 import { errorBox, statusBadge } from "../ui/widgets";
-import { loadToken, saveToken } from "./simulator";
+import { saveToken, tokenInput } from "../token";
 
 const POLL_MS = 2000;
 const MAX_EVENTS = 200;
@@ -38,9 +38,7 @@ function ranges(values: readonly number[]): string {
  * opens them.
  */
 export function renderCluster(outlet: HTMLElement, signal: AbortSignal): void {
-  const token = h("input", { class: "input", type: "password", placeholder: "admin token", autocomplete: "off", "data-testid": "cluster-token" });
-  token.value = loadToken();
-  token.addEventListener("input", () => saveToken(token.value.trim()));
+  const token = tokenInput("cluster-token");
   const summary = h("span", { class: "muted", "data-testid": "cluster-summary" });
   const problem = h("div");
   const cards = h("div", { class: "node-cards", "data-testid": "node-cards" });

@@ -4,7 +4,7 @@ import * as fmt from "../format";
 import { href, navigate } from "../routes";
 import type { DeadLetter, DeadLetterSummary } from "../types";
 import { errorBox, headRow, tableWrap } from "../ui/widgets";
-import { loadToken, saveToken } from "./simulator";
+import { tokenInput } from "../token";
 
 const PAGE = 50;
 
@@ -15,9 +15,7 @@ const PAGE = 50;
  */
 export function renderDeadLetters(outlet: HTMLElement, params: URLSearchParams, selected: { partition: number; offset: number } | null, signal: AbortSignal): void {
   const filter: DeadLetterFilter = { reason: params.get("reason"), partition: params.get("partition") };
-  const token = h("input", { class: "input", type: "password", placeholder: "admin token", autocomplete: "off", "data-testid": "dlq-token" });
-  token.value = loadToken();
-  token.addEventListener("input", () => saveToken(token.value.trim()));
+  const token = tokenInput("dlq-token");
   const reason = h("input", { class: "input", placeholder: "e.g. malformed_json", value: filter.reason ?? "", "data-testid": "dlq-reason" });
   const partition = h("input", { class: "input", type: "number", min: 0, placeholder: "any", value: filter.partition ?? "", "data-testid": "dlq-partition" });
   const apply = h("button", { class: "btn btn-accent", type: "button", "data-testid": "dlq-apply" }, "Apply");

@@ -2,27 +2,10 @@ import { api, ApiError } from "../api";
 import { card, h, link, mount, setText } from "../dom";
 import * as fmt from "../format";
 import { href } from "../routes";
+import { tokenInput } from "../token";
 import { SCENARIOS, type Scenario, type SimulatorStatus } from "../types";
 
-const TOKEN_KEY = "akkafraud.adminToken";
 const POLL_MS = 5000;
-
-export function loadToken(): string {
-  try {
-    return localStorage.getItem(TOKEN_KEY) ?? "";
-  } catch {
-    return "";
-  }
-}
-
-export function saveToken(token: string): void {
-  try {
-    if (token) localStorage.setItem(TOKEN_KEY, token);
-    else localStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // storage unavailable (private mode): the token lives only in the input
-  }
-}
 
 /**
  * Controls for the built-in simulator (embedded mode). Shown only when
@@ -31,14 +14,7 @@ export function saveToken(token: string): void {
 export class SimulatorPanel {
   readonly root: HTMLElement;
   private readonly status = h("div", { class: "sim-status", "data-testid": "sim-status" }, "—");
-  private readonly token = h("input", {
-    type: "password",
-    class: "input",
-    "data-testid": "sim-token",
-    placeholder: "admin token",
-    autocomplete: "off",
-    spellcheck: "false",
-  });
+  private readonly token = tokenInput("sim-token");
   private readonly rate = h("input", { type: "number", class: "input", min: "0", step: "1", "data-testid": "sim-rate", "aria-label": "transactions per second" });
   private readonly rateApply = h("button", { type: "submit", class: "btn", "data-testid": "sim-rate-apply" }, "Set rate");
   private readonly scenario = h("select", { class: "input", "data-testid": "sim-scenario", "aria-label": "scenario" }, SCENARIOS.map((s) => h("option", { value: s }, s)));
@@ -52,8 +28,6 @@ export class SimulatorPanel {
   private inFlight = false;
 
   constructor() {
-    this.token.value = loadToken();
-    this.token.addEventListener("input", () => saveToken(this.token.value.trim()));
     this.rate.addEventListener("input", () => (this.rateDirty = true));
 
     const rateForm = h("form", { class: "row-form", "data-testid": "sim-rate-form" }, h("label", { class: "field-label" }, "Rate (tx/s)"), this.rate, this.rateApply);
