@@ -161,17 +161,8 @@ internal sealed partial class NodeProcess : IAsyncDisposable
             Assert.Equal(0, kill.ExitCode);
         }
 
-        using var exited = new CancellationTokenSource(StopTimeout);
-        try
-        {
-            await _process.WaitForExitAsync(exited.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            Assert.Fail($"The node did not exit within {StopTimeout.TotalSeconds:0} s of SIGINT:\n{Tail()}");
-        }
-
-        Assert.True(_process.ExitCode == 0, $"The node exited with code {_process.ExitCode} after SIGINT:\n{Tail()}");
+        var exitCode = await WaitForExitAsync(StopTimeout);
+        Assert.True(exitCode == 0, $"The node exited with code {exitCode} after SIGINT:\n{Tail()}");
     }
 
     /// <summary>Waits for the process to exit by itself (a leave, say) and returns its exit code.</summary>
