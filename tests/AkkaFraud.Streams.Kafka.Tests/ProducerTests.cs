@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace AkkaFraud.Streams.Kafka.Tests;
 
 /// <summary>
-/// The producer production builds (<see cref="KafkaProducer.Create"/>), used as the pipeline's batch writer and the
+/// The producer production builds (<see cref="KafkaProducer.Create(KafkaSettings, Akka.Event.ILoggingAdapter?)"/>), used as the pipeline's batch writer and the
 /// node's simulator use it: every record handed to ProduceAsync, then all deliveries awaited.
 /// </summary>
 [Collection(ProducerRetries.Name)]
