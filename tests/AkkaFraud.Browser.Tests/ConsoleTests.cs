@@ -131,8 +131,15 @@ public sealed class The_dead_letters_page(EmbeddedNode fixture, ITestOutputHelpe
 
         await page.GotoAsync($"/#/dead-letters?reason=malformed_json&partition={partition}");
         var row = page.Locator($"[data-testid=dlq-row][data-partition='{partition}'][data-offset='{offset}']");
-        // The list loads once; the letter commits within a batch or two: reload the route until it is there.
-        await page.WaitForFunctionAsync($"async () => {{ if (document.querySelector(\"[data-testid=dlq-row][data-offset='{offset}']\")) return true; document.querySelector('[data-testid=dlq-apply]')?.click(); await new Promise(r => setTimeout(r, 500)); return false; }}", null, new() { Timeout = 60_000, PollingInterval = 1000 });
+        // The list loads once; the letter commits within a batch or two: apply the filter again until it is there.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (await row.CountAsync() == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"dead letter {partition}/{offset} not listed within 60 s");
+            await page.GetByTestId("dlq-apply").ClickAsync();
+            await Task.Delay(1000);
+        }
+
         await Expect(row).ToBeVisibleAsync();
         await row.ClickAsync();
         var letter = page.GetByTestId("dlq-letter");
