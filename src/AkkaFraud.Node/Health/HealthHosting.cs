@@ -13,7 +13,7 @@ namespace AkkaFraud.Node.Health;
 /// <c>/alive</c>: the process and its actor system run. <c>/ready</c>: this node can do its work — the actor system is
 /// up, this node is an Up cluster member, the warehouse answers, and on scorer nodes the pipeline runs.
 /// </summary>
-internal static class HealthHosting
+internal static partial class HealthHosting
 {
     private const string Live = "live";
     private const string Ready = "ready";
@@ -29,6 +29,13 @@ internal static class HealthHosting
             checks.AddCheck<PipelineCheck>("pipeline", tags: [Ready]);
         }
 
+        services.AddSingleton<IHealthCheckPublisher, ReadinessLog>();
+        services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.FromSeconds(1);
+            options.Period = TimeSpan.FromSeconds(2);
+            options.Predicate = c => c.Tags.Contains(Ready);
+        });
         return services;
     }
 
@@ -47,6 +54,42 @@ internal static class HealthHosting
             status = report.Status.ToString().ToLowerInvariant(),
             checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString().ToLowerInvariant(), description = e.Value.Description }),
         }, cancellationToken: context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Readiness in the log as events: one line when the node becomes ready, one when a check starts or stops failing
+    /// (with its reason), never one per probe. ASP.NET Core's own line per failing probe is off (appsettings.json).
+    /// </summary>
+    private sealed partial class ReadinessLog(ILogger<ReadinessLog> log) : IHealthCheckPublisher
+    {
+        private string? _failing;
+
+        public Task PublishAsync(HealthReport report, CancellationToken cancellationToken)
+        {
+            var failing = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).ToList();
+            var names = string.Join(", ", failing.Select(e => e.Key));
+            if (names != _failing)
+            {
+                if (failing.Count == 0)
+                {
+                    BecameReady(log, string.Join(", ", report.Entries.Keys));
+                }
+                else
+                {
+                    NotReady(log, string.Join("; ", failing.Select(e => $"{e.Key}: {e.Value.Description}")));
+                }
+
+                _failing = names;
+            }
+
+            return Task.CompletedTask;
+        }
+
+        [LoggerMessage(1, LogLevel.Information, "Ready: every check passes ({Checks})")]
+        private static partial void BecameReady(ILogger logger, string checks);
+
+        [LoggerMessage(2, LogLevel.Warning, "Not ready: {Reasons}")]
+        private static partial void NotReady(ILogger logger, string reasons);
     }
 
     private sealed class ActorSystemCheck(ActorSystem system) : IHealthCheck

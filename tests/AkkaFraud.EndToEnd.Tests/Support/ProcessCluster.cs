@@ -103,6 +103,9 @@ public sealed partial class ProcessCluster : IAsyncDisposable
 
         cluster.Start("web");
         await cluster.Web.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
+        // Probed every 250 ms while it joined, it logged readiness as events, not a line per failing probe.
+        var probeLines = cluster.Web.Output.Split('\n').Count(line => line.Contains("Health check", StringComparison.Ordinal));
+        Assert.True(probeLines == 0, $"the web node logged {probeLines} lines about failing /ready probes:\n{cluster.Web.Output}");
         cluster.Store = await FraudStoreFactory.CreateAsync(new FraudStoreSettings { Provider = StoreProvider.PostgreSql, ConnectionString = connectionString });
         for (var i = 1; i <= scorers; i++)
         {
