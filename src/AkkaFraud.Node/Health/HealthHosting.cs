@@ -105,9 +105,15 @@ internal static partial class HealthHosting
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
             var self = Akka.Cluster.Cluster.Get(system).SelfMember;
-            return Task.FromResult(self.Status == Akka.Cluster.MemberStatus.Up
-                ? HealthCheckResult.Healthy($"member {self.Address} is up")
-                : HealthCheckResult.Unhealthy($"member {self.Address} is {self.Status.ToString().ToLowerInvariant()}, not up (joining through the seed nodes?)"));
+            if (self.Status == Akka.Cluster.MemberStatus.Up)
+            {
+                return Task.FromResult(HealthCheckResult.Healthy($"member {self.Address} is up"));
+            }
+
+            // A node on its way out is not waiting for seed nodes: the hint would mislead whoever reads its shutdown log.
+            var leaving = self.Status is Akka.Cluster.MemberStatus.Leaving or Akka.Cluster.MemberStatus.Exiting or Akka.Cluster.MemberStatus.Down;
+            return Task.FromResult(HealthCheckResult.Unhealthy(
+                $"member {self.Address} is {self.Status.ToString().ToLowerInvariant()}, not up{(leaving ? string.Empty : " (joining through the seed nodes?)")}"));
         }
     }
 
