@@ -45,8 +45,24 @@ public sealed class Embedded_history
 
             // The first run's offsets belong to the first run's Kafka. Resumed against the new one, whose partitions start
             // again at 0, they would skip its first records: these 120 would never be stored.
-            await Eventually.TrueAsync(async () => (await second.Store.GetTotalsAsync()).Transactions == firstRun.Transactions + records.Count,
-                TimeSpan.FromMinutes(2), $"all {records.Count} records of the new Kafka to be stored beside the first run's {firstRun.Transactions}");
+            var seen = string.Empty;
+            await Eventually.TrueAsync(async () =>
+                {
+                    var stored = await second.Store.GetTotalsAsync();
+                    if (stored.Transactions == firstRun.Transactions + records.Count)
+                    {
+                        return true;
+                    }
+
+                    // What a failure must tell: how far each partition committed, and what the node says of itself.
+                    var commits = await second.Store.GetPartitionCommitsAsync(
+                        await second.Node.Infrastructure.KafkaCluster.GetAsync(), kafka.GroupId, kafka.TransactionsTopic);
+                    using var ready = await second.Http.GetAsync(new Uri("/ready", UriKind.Relative));
+                    seen = $"{stored.Transactions} stored, {stored.DeadLetters} dead letters, commits [{string.Join(", ", commits.Select(c => $"{c.Partition}@{c.NextOffset}"))}], "
+                        + $"/ready {(int)ready.StatusCode} {await ready.Content.ReadAsStringAsync()}";
+                    return false;
+                },
+                TimeSpan.FromMinutes(2), () => $"all {records.Count} records of the new Kafka to be stored beside the first run's {firstRun.Transactions} (last seen: {seen})");
             foreach (var record in records)
             {
                 Assert.NotNull(await second.Store.GetTransactionAsync(record.Transaction!.TransactionId));

@@ -123,7 +123,10 @@ public sealed class TestNode : IAsyncDisposable
 public static class Eventually
 {
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with what was awaited after <paramref name="timeout"/> (generous: these are not timing assertions).</summary>
-    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    public static Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) => TrueAsync(condition, timeout, () => what);
+
+    /// <summary>As above, with a description written when giving up, so it can tell what was last seen.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
     {
         var deadline = DateTime.UtcNow + timeout;
         Exception? last = null;
@@ -144,7 +147,7 @@ public static class Eventually
             await Task.Delay(200);
         }
 
-        Assert.Fail($"Gave up waiting for {what} after {timeout.TotalSeconds:0} s{(last is null ? string.Empty : $" (last error: {last.Message})")}");
+        Assert.Fail($"Gave up waiting for {what()} after {timeout.TotalSeconds:0} s{(last is null ? string.Empty : $" (last error: {last.Message})")}");
     }
 }
 
