@@ -32,7 +32,7 @@ public sealed class Live_feed(SharedNode shared)
         });
         await hub.StartAsync();
 
-        var (account, transactionIds) = await Node.InjectAsync("large-amount");
+        var (account, transactionIds) = await Node.InjectFlaggedLargeAmountAsync();
 
         Assert.NotEmpty(transactionIds);
         JsonElement? ours = null;

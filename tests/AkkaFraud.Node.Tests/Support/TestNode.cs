@@ -100,6 +100,25 @@ public sealed class TestNode : IAsyncDisposable
         return (json.GetProperty("accountId").GetString()!, [.. json.GetProperty("transactionIds").EnumerateArray().Select(e => e.GetString()!)]);
     }
 
+    /// <summary>
+    /// Injects large amounts until one is flagged as such, and returns that one. The simulator draws them from 8,000 up,
+    /// so about one in seventeen stays under the default rule's 9,000 and is rightly not flagged; a test that awaits the
+    /// alert of one injection must first know that it will have one.
+    /// </summary>
+    public async Task<(string AccountId, string[] TransactionIds)> InjectFlaggedLargeAmountAsync()
+    {
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            var (account, transactionIds) = await InjectAsync("large-amount");
+            if (await StoredVerdicts.AnyHasReasonAsync(Http, transactionIds, "large-amount", TimeSpan.FromMinutes(1)))
+            {
+                return (account, transactionIds);
+            }
+        }
+
+        throw new InvalidOperationException("five large-amount injections in a row were not flagged as large amounts: the simulator's amounts or the default rules changed");
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
