@@ -51,6 +51,10 @@ public sealed class Cluster_mode(PostgresDatabase database) : IClassFixture<Post
         hub.On<JsonElement>("metrics", snapshots.Enqueue);
         await hub.StartAsync();
 
+        // The scorer publishes alerts to the subscribers it knows of, and it learns of the web node's by gossip some time
+        // after both are up: until its stats reach the web node, the first alerts could be published to nobody.
+        await Eventually.TrueAsync(() => Task.FromResult(snapshots.Any(s => s.GetProperty("scorerNodes").GetInt32() == 1)),
+            TimeSpan.FromMinutes(1), "the scorer's stats on the web node (its pub-sub knows the web node's subscriptions)");
         await ProduceAsync(kafka.BootstrapServers, topics.TransactionsTopic);
         await Eventually.TrueAsync(async () =>
         {
