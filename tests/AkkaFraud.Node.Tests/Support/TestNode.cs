@@ -54,10 +54,10 @@ public sealed class TestNode : IAsyncDisposable
 
     private static async Task<TestNode> StartAsync(string directory, bool ownsDirectory, string[] settings)
     {
-        var port = TestPorts.Free();
+        // Port 0: Kestrel binds a free port itself, so no other test can take it between choosing and binding.
         string[] args =
         [
-            "--urls", $"http://127.0.0.1:{port}",
+            "--urls", "http://127.0.0.1:0",
             $"--Node:DataDirectory={directory}",
             $"--{NodeSettings.AdminTokenVariable}={AdminToken}",
             "--Fraud:BatchInterval=00:00:00.100",
@@ -66,7 +66,7 @@ public sealed class TestNode : IAsyncDisposable
             .. settings.Select(s => "--" + s),
         ];
         var node = await Program.StartAsync(args);
-        var test = new TestNode(node, directory, ownsDirectory, new Uri($"http://127.0.0.1:{port}"));
+        var test = new TestNode(node, directory, ownsDirectory, new Uri(node.Addresses[0]));
         await test.WaitUntilReadyAsync();
         return test;
     }
