@@ -7,7 +7,7 @@ namespace AkkaFraud.Storage;
 /// (<see cref="StoreProvider.Sqlite"/>) for the embedded mode; both pass the same contract tests. Create one with
 /// <see cref="FraudStoreFactory.CreateAsync"/>. Instances are thread-safe; share one per process.
 /// </summary>
-public interface IFraudStore : IPipelineStore, IWarehouseQueries, IAsyncDisposable
+public interface IFraudStore : IPipelineStore, IWarehouseQueries, IAccessStore, IAsyncDisposable
 {
     /// <summary>Which database this store writes to.</summary>
     StoreProvider Provider { get; }

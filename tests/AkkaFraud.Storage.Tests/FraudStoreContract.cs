@@ -29,7 +29,7 @@ public abstract class FraudStoreContract
         try
         {
             Assert.All(stores, s => Assert.Equal(Provider, s.Provider));
-            Assert.Equal([1, 2, 3], await AppliedMigrationsAsync(settings));
+            Assert.Equal([1, 2, 3, 4], await AppliedMigrationsAsync(settings));
             Assert.IsType<BatchCommitted>(await stores[3].WriteBatchAsync(Batch([Scored("t-1")], new OffsetCommit(P(0), null, 1))));
         }
         finally
@@ -42,7 +42,7 @@ public abstract class FraudStoreContract
 
         // A restart finds the schema current and the data in place.
         await using var reopened = await FraudStoreFactory.CreateAsync(settings);
-        Assert.Equal([1, 2, 3], await AppliedMigrationsAsync(settings));
+        Assert.Equal([1, 2, 3, 4], await AppliedMigrationsAsync(settings));
         Assert.Equal(Scored("t-1"), await reopened.GetTransactionAsync("t-1"));
     }
 
@@ -557,6 +557,32 @@ public abstract class FraudStoreContract
 
         Assert.Null(await store.GetTransactionAsync("t-good"));
         Assert.Equal(0, (await store.GetTotalsAsync()).Transactions);
+    }
+
+    [Fact]
+    public async Task Api_keys_round_trip_keep_names_unique_among_live_keys_and_are_revoked_once()
+    {
+        await using var store = await NewStoreAsync();
+        var at = new DateTimeOffset(2026, 12, 1, 9, 30, 0, 123, TimeSpan.Zero);
+        var alice = new StoredApiKey("k1", "alice", "analyst", new string('a', 64), "admin-token", at, at.AddDays(30), null);
+        var bot = new StoredApiKey("k2", "ingest-bot", "viewer", new string('b', 64), "alice", at.AddSeconds(1), null, null);
+
+        Assert.True(await store.TryAddApiKeyAsync(alice));
+        Assert.True(await store.TryAddApiKeyAsync(bot));
+        Assert.False(await store.TryAddApiKeyAsync(alice with { KeyId = "k3" }), "a second live key named alice");
+        Assert.Equal(alice, await store.GetApiKeyAsync("k1"));
+        Assert.Equal(bot, await store.GetApiKeyAsync("k2"));
+        Assert.Null(await store.GetApiKeyAsync("k3"));
+
+        Assert.True(await store.RevokeApiKeyAsync("k1", at.AddHours(1)));
+        Assert.False(await store.RevokeApiKeyAsync("k1", at.AddHours(2)), "revoked twice");
+        Assert.False(await store.RevokeApiKeyAsync("k-none", at));
+        Assert.Equal(alice with { RevokedAt = at.AddHours(1) }, await store.GetApiKeyAsync("k1"));
+
+        // Her revoked key frees the name for her new one; both stay listed, oldest first.
+        var again = alice with { KeyId = "k4", CreatedAt = at.AddHours(3) };
+        Assert.True(await store.TryAddApiKeyAsync(again));
+        Assert.Equal(["k1", "k2", "k4"], (await store.GetApiKeysAsync()).Select(k => k.KeyId));
     }
 
     [Fact]

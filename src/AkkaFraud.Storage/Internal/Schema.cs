@@ -204,11 +204,30 @@ internal static class Schema
         ALTER TABLE transactions ADD COLUMN kafka_cluster {text} NOT NULL DEFAULT '';
         """;
 
+    /// <summary>
+    /// API keys: the digest of each secret, never the secret. A name is unique among the keys that are not revoked, so
+    /// a revoked "alice" leaves the name free for her new key while the old one stays listed (and named in the audit).
+    /// </summary>
+    private const string ApiKeys = """
+        CREATE TABLE api_keys (
+            key_id        {text} NOT NULL PRIMARY KEY,
+            name          {text} NOT NULL,
+            role          {text} NOT NULL,
+            secret_digest {text} NOT NULL,
+            created_by    {text} NOT NULL,
+            created_at    {time} NOT NULL,
+            expires_at    {time},
+            revoked_at    {time}
+        );
+        CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name) WHERE revoked_at IS NULL;
+        """;
+
     public static IReadOnlyList<Migration> Migrations(SchemaTypes types) =>
     [
         new(1, "warehouse", Render(Warehouse, types)),
         new(2, "account index by offset", AccountIndexByOffset),
         new(3, "kafka coordinates name the cluster", Render(KafkaCoordinatesNameTheCluster, types)),
+        new(4, "api keys", Render(ApiKeys, types)),
     ];
 
     /// <summary>The SQL with every placeholder replaced; a placeholder the types do not name is a bug, not SQL.</summary>

@@ -18,7 +18,7 @@ namespace AkkaFraud.Storage.Internal;
 /// <item>commit.</item>
 /// </list>
 /// </summary>
-internal sealed class SqlFraudStore : IFraudStore
+internal sealed partial class SqlFraudStore : IFraudStore
 {
     private const int ReadChunk = 10_000;
 

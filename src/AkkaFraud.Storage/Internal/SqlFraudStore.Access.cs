@@ -1,0 +1,54 @@
+using System.Data.Common;
+
+namespace AkkaFraud.Storage.Internal;
+
+/// <summary>The store's <see cref="IAccessStore"/> part: API keys, on either database.</summary>
+internal sealed partial class SqlFraudStore
+{
+    private const string ApiKeyColumns = "key_id, name, role, secret_digest, created_by, created_at, expires_at, revoked_at";
+
+    public async Task<bool> TryAddApiKeyAsync(StoredApiKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        // ON CONFLICT DO NOTHING without a target: the unique index on the names of keys not revoked is the conflict.
+        var added = await ExecuteAsync("add api key", $"""
+            INSERT INTO api_keys ({ApiKeyColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING
+            """, [key.KeyId, key.Name, key.Role, key.SecretDigest, key.CreatedBy, _dialect.Time(key.CreatedAt), OptionalTime(key.ExpiresAt), OptionalTime(key.RevokedAt)],
+            cancellationToken);
+        return added == 1;
+    }
+
+    public async Task<StoredApiKey?> GetApiKeyAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(keyId);
+        var keys = await QueryAsync("read api key", $"SELECT {ApiKeyColumns} FROM api_keys WHERE key_id = $1", [keyId], ReadApiKey, cancellationToken);
+        return keys.Count == 0 ? null : keys[0];
+    }
+
+    public Task<IReadOnlyList<StoredApiKey>> GetApiKeysAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync("read api keys", $"SELECT {ApiKeyColumns} FROM api_keys ORDER BY created_at, key_id", [], ReadApiKey, cancellationToken);
+
+    public async Task<bool> RevokeApiKeyAsync(string keyId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(keyId);
+        var revoked = await ExecuteAsync("revoke api key", "UPDATE api_keys SET revoked_at = $2 WHERE key_id = $1 AND revoked_at IS NULL",
+            [keyId, _dialect.Time(at)], cancellationToken);
+        return revoked == 1;
+    }
+
+    private object OptionalTime(DateTimeOffset? time) => time is { } t ? _dialect.Time(t) : DBNull.Value;
+
+    private StoredApiKey ReadApiKey(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), _dialect.ReadTime(r, 5),
+        r.IsDBNull(6) ? null : _dialect.ReadTime(r, 6),
+        r.IsDBNull(7) ? null : _dialect.ReadTime(r, 7));
+
+    /// <summary>One statement outside any batch, on a connection of its own; the rows it changed.</summary>
+    private Task<int> ExecuteAsync(string operation, string sql, object[] values, CancellationToken cancellationToken) =>
+        _retry.ExecuteAsync(operation, async (_, ct) =>
+        {
+            await using var connection = await _dialect.OpenAsync(ct);
+            await using var command = Command(connection, null, sql, values);
+            return await command.ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+}
