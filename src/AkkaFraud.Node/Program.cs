@@ -44,7 +44,7 @@ public static partial class Program
             .AddLiveFeed(settings)
             .AddSimulatedTraffic(settings)
             .AddClusterManagement(settings)
-            .AddAdminToken()
+            .AddAccessControl()
             .AddFraudHealthChecks(settings)
             .AddFraudTelemetry()
             .AddNodeOpenApi();
@@ -52,10 +52,11 @@ public static partial class Program
         var app = builder.Build();
         app.MapFraudHealth();
         app.MapFraudMetrics();
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
         if (settings.IsWeb)
         {
             app.MapLiveFeed(settings);
+            app.MapAccessApi();
             app.MapAlertsApi();
             app.MapAccountsApi();
             app.MapStatsApi();

@@ -40,7 +40,8 @@ public sealed class Cluster_mode(PostgresDatabase database) : IClassFixture<Post
 
         var alerts = new ConcurrentDictionary<string, JsonElement>();
         var snapshots = new ConcurrentQueue<JsonElement>();
-        await using var hub = web.Hub();
+        // A cluster gives requests without credentials no role: the hub needs a key (here the admin token).
+        await using var hub = web.Hub(o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestNode.AdminToken));
         hub.On<JsonElement[]>("alerts", batch =>
         {
             foreach (var alert in batch)
@@ -72,11 +73,11 @@ public sealed class Cluster_mode(PostgresDatabase database) : IClassFixture<Post
 
         // The account, through the web node's shard region proxy.
         var account = alerts.Values.First().GetProperty("accountId").GetString()!;
-        var summary = (await web.GetJsonAsync($"/api/accounts/{account}")).GetProperty("summary");
+        var summary = (await web.GetJsonAsync($"/api/accounts/{account}", web.Admin)).GetProperty("summary");
         Assert.True(summary.GetProperty("transactionCount").GetInt64() >= 1);
 
         // Two members, one role each; the web node is ready without a pipeline, the scorer serves no API.
-        // Management reads are closed on a cluster web node unless Console:ReadOpen.
+        // Reads are closed on a cluster web node: no role without credentials (Security:AnonymousRole).
         using var closed = await web.Http.GetAsync(new Uri("/api/cluster/members", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, closed.StatusCode);
         using var membersResponse = await web.Admin.GetAsync(new Uri("/api/cluster/members", UriKind.Relative));

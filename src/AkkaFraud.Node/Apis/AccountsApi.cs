@@ -4,6 +4,7 @@ using AkkaFraud.Cluster;
 using AkkaFraud.Cluster.Accounts;
 using AkkaFraud.Cluster.Pipeline;
 using AkkaFraud.Node.Contracts;
+using AkkaFraud.Node.Security;
 using AkkaFraud.Storage;
 using AkkaFraud.Streams.Kafka;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,7 +21,8 @@ internal static class AccountsApi
         app.MapGet("/api/accounts/{id}", GetAccountAsync)
             .WithName("GetAccount")
             .WithTags("Accounts")
-            .WithSummary("An account's recent transactions (newest first) and what its account actor knows.");
+            .WithSummary("An account's recent transactions (newest first) and what its account actor knows.")
+            .RequireRole(Role.Viewer);
         return app;
     }
 

@@ -1,5 +1,6 @@
 using AkkaFraud.Domain;
 using AkkaFraud.Node.Contracts;
+using AkkaFraud.Node.Security;
 using AkkaFraud.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,11 +13,13 @@ internal static class AlertsApi
         app.MapGet("/api/alerts", GetAlertsAsync)
             .WithName("GetAlerts")
             .WithTags("Alerts")
-            .WithSummary("Flagged transactions, newest first, filtered by event time, decision, rule and account; pass 'next' as 'after' for the next page.");
+            .WithSummary("Flagged transactions, newest first, filtered by event time, decision, rule and account; pass 'next' as 'after' for the next page.")
+            .RequireRole(Role.Viewer);
         app.MapGet("/api/transactions/{id}", GetTransactionAsync)
             .WithName("GetTransaction")
             .WithTags("Transactions")
-            .WithSummary("One stored transaction with its verdict and reasons.");
+            .WithSummary("One stored transaction with its verdict and reasons.")
+            .RequireRole(Role.Viewer);
         return app;
     }
 

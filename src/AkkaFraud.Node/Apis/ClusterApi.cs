@@ -9,8 +9,8 @@ namespace AkkaFraud.Node.Apis;
 
 /// <summary>
 /// The cluster management API, shaped like Akka Management's Cluster HTTP API (members, leave and down, shard
-/// regions) plus what this system adds (every node's work, the Kafka partitions). Reads need the admin token unless
-/// <c>Console:ReadOpen</c>; changes always do.
+/// regions) plus what this system adds (every node's work, the Kafka partitions). Reads need the viewer role,
+/// leave and down the operator role.
 /// </summary>
 internal static class ClusterApi
 {
@@ -22,40 +22,41 @@ internal static class ClusterApi
         cluster.MapGet("/members", (ClusterManagement management, CancellationToken ct) => management.MembersAsync(ct))
             .WithName("GetClusterMembers")
             .WithSummary("Every member with status, roles, age rank and reachability; the unreachable with their observers; leader, oldest, oldest per role.")
-            .RequireConsoleRead();
+            .RequireRole(Role.Viewer);
         cluster.MapGet("/members/{**address}", GetMemberAsync)
             .WithName("GetClusterMember")
             .WithSummary("One member, by address (akka.tcp://akkafraud@host:port, the prefix optional).")
-            .RequireConsoleRead();
+            .RequireRole(Role.Viewer);
         cluster.MapPut("/members/{**address}", ChangeMemberAsync)
             .WithName("ChangeClusterMember")
-            .WithSummary("operation=Leave (hands its partitions and shards over, then the node exits) or operation=Down (removes a crashed or frozen node at once). Needs the admin token.")
-            .RequireAdminToken();
+            .WithSummary("operation=Leave (hands its partitions and shards over, then the node exits) or operation=Down (removes a crashed or frozen node at once). Needs the operator role.")
+            .RequireRole(Role.Operator);
         cluster.MapDelete("/members/{**address}", (string address, ClusterManagement management) => Leave(address, management))
             .WithName("LeaveClusterMember")
-            .WithSummary("The member leaves the cluster, like PUT with operation=Leave. Needs the admin token.")
-            .RequireAdminToken();
+            .WithSummary("The member leaves the cluster, like PUT with operation=Leave. Needs the operator role.")
+            .RequireRole(Role.Operator);
         cluster.MapGet("/shards/{region}", GetShardsAsync)
             .WithName("GetShardRegions")
             .WithSummary("The shards of a region (\"account\") on every scorer node, with their entity counts.")
-            .RequireConsoleRead();
+            .RequireRole(Role.Viewer);
         cluster.MapGet("/nodes", (ClusterManagement management, CancellationToken ct) => management.NodesAsync(ct))
             .WithName("GetClusterNodes")
             .WithSummary("Each member's work: pipeline state, partitions, shards, entities, transactions per second, batch write time.")
-            .RequireConsoleRead();
+            .RequireRole(Role.Viewer);
         cluster.MapGet("/partitions", (ClusterManagement management, NodeSettings settings, CancellationToken ct) => management.PartitionsAsync(settings.Kafka.TransactionsTopic, ct))
             .WithName("GetClusterPartitions")
             .WithSummary("Each partition of the transactions topic: owner, stored offset, high watermark, lag, last commit time, records per second.")
-            .RequireConsoleRead();
+            .RequireRole(Role.Viewer);
         cluster.MapGet("/events", GetEvents)
             .WithName("GetClusterEvents")
             .WithSummary("Server-sent events: the cluster's domain events and partition moves, the current state first; ?type=MemberUp,PartitionMoved filters.")
-            .RequireConsoleRead();
+            .RequireRole(Role.Viewer);
 
         // Anything else under /api is a mistake, not a dashboard route.
         app.MapFallback("/api/{**path}", (HttpRequest request) => TypedResults.NotFound(
                 new ErrorResponse($"There is no endpoint {request.Method} {request.Path}: the API is described at /openapi/v1.json.")))
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .AllowAnonymous();
         return app;
     }
 

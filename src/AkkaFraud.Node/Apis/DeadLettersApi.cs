@@ -14,8 +14,8 @@ namespace AkkaFraud.Node.Apis;
 
 /// <summary>
 /// The records the parser rejected: listed, shown one by one with their payload made safe to display, and produced
-/// to the transactions topic again once whatever made them invalid was fixed. Reads follow <c>Console:ReadOpen</c>;
-/// a replay needs the admin token.
+/// to the transactions topic again once whatever made them invalid was fixed. Reads need the viewer role, a
+/// replay the operator role.
 /// </summary>
 internal static class DeadLettersApi
 {
@@ -29,16 +29,16 @@ internal static class DeadLettersApi
         letters.MapGet("/", GetDeadLettersAsync)
             .WithName("GetDeadLetters")
             .WithSummary("Dead letters, newest first, filtered by reason code, partition and receive time; pass 'next' as 'after' for the next page.")
-            .RequireConsoleRead();
+            .RequireRole(Role.Viewer);
         letters.MapGet("/{partition:int}/{offset:long}", GetDeadLetterAsync)
             .WithName("GetDeadLetter")
             .WithSummary("One dead letter of the transactions topic with its whole payload (text when UTF-8, else hex) and whether today's parser accepts it.")
-            .RequireConsoleRead();
+            .RequireRole(Role.Viewer);
         letters.MapPost("/replay", ReplayAsync)
             .WithName("ReplayDeadLetters")
-            .WithSummary("Produces the chosen dead letters' payloads to the transactions topic again, keyed by their account; letters today's parser still rejects are skipped. Needs the admin token.")
+            .WithSummary("Produces the chosen dead letters' payloads to the transactions topic again, keyed by their account; letters today's parser still rejects are skipped. Needs the operator role.")
             .Accepts<ReplayRequest>("application/json")
-            .RequireAdminToken();
+            .RequireRole(Role.Operator);
         return app;
     }
 

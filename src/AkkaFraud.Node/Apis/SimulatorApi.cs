@@ -25,19 +25,20 @@ internal static class SimulatorApi
             .WithTags("Simulator")
             .WithSummary("Whether the simulator runs, its mean rate and how many records it produced.")
             .Produces<SimulatorStatusDto>()
-            .Produces<ErrorResponse>(StatusCodes.Status404NotFound);
+            .Produces<ErrorResponse>(StatusCodes.Status404NotFound)
+            .RequireRole(Role.Viewer);
         app.MapPut("/api/simulator/rate", SetRateAsync)
             .WithName("SetSimulatorRate")
             .WithTags("Simulator")
-            .WithSummary("Sets the simulator's mean rate in transactions per second (0 pauses). Needs the admin token.")
+            .WithSummary("Sets the simulator's mean rate in transactions per second (0 pauses). Needs the operator role.")
             .Accepts<SetRateRequest>("application/json")
-            .RequireAdminToken();
+            .RequireRole(Role.Operator);
         app.MapPost("/api/simulator/inject", InjectAsync)
             .WithName("InjectFraud")
             .WithTags("Simulator")
-            .WithSummary("Starts a fraud incident on an account (random when not given) and returns the ids of its transactions produced so far. Needs the admin token.")
+            .WithSummary("Starts a fraud incident on an account (random when not given) and returns the ids of its transactions produced so far. Needs the operator role.")
             .Accepts<InjectRequest>("application/json")
-            .RequireAdminToken();
+            .RequireRole(Role.Operator);
         return app;
     }
 

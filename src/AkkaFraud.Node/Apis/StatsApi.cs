@@ -1,4 +1,5 @@
 using AkkaFraud.Node.Contracts;
+using AkkaFraud.Node.Security;
 using AkkaFraud.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,11 +15,13 @@ internal static class StatsApi
                 TypedResults.Ok(TotalsDto.From(await store.GetTotalsAsync(cancellationToken))))
             .WithName("GetTotals")
             .WithTags("Statistics")
-            .WithSummary("All-time totals of the warehouse.");
+            .WithSummary("All-time totals of the warehouse.")
+            .RequireRole(Role.Viewer);
         app.MapGet("/api/rollups", GetRollupsAsync)
             .WithName("GetRollups")
             .WithTags("Statistics")
-            .WithSummary("Per-minute rollups (transactions by event-time minute, dead letters by minute received); default the last 60 minutes.");
+            .WithSummary("Per-minute rollups (transactions by event-time minute, dead letters by minute received); default the last 60 minutes.")
+            .RequireRole(Role.Viewer);
         return app;
     }
 

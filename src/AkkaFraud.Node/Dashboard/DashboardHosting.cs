@@ -38,14 +38,14 @@ internal static class DashboardHosting
         var root = FindRoot();
         if (root is null)
         {
-            app.MapGet("/", () => TypedResults.Text(NotBuilt, "text/plain; charset=utf-8")).ExcludeFromDescription();
+            app.MapGet("/", () => TypedResults.Text(NotBuilt, "text/plain; charset=utf-8")).ExcludeFromDescription().AllowAnonymous();
             return app;
         }
 
         var files = new PhysicalFileProvider(root);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
-        app.MapFallbackToFile("index.html", new StaticFileOptions { FileProvider = files });
+        app.MapFallbackToFile("index.html", new StaticFileOptions { FileProvider = files }).AllowAnonymous();
         return app;
     }
 }

@@ -19,6 +19,7 @@ internal static class NodeComposition
         services.AddSingleton(infrastructure.Store);
         services.AddSingleton<IPipelineStore>(infrastructure.Store);
         services.AddSingleton<IWarehouseQueries>(infrastructure.Store);
+        services.AddSingleton<IAccessStore>(infrastructure.Store);
         services.AddSingleton(infrastructure.KafkaCluster);
         services.AddFraudScoringServices(settings.Fraud, settings.Kafka, RuleSet.Default);
         services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(90));

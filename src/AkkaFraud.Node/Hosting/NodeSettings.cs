@@ -16,7 +16,7 @@ namespace AkkaFraud.Node.Hosting;
 internal sealed record NodeSettings
 {
     public const string AdminTokenVariable = "AKKAFRAUD_ADMIN_TOKEN";
-    public const string ConsoleReadOpenVariable = "Console__ReadOpen";
+    public const string AnonymousRoleVariable = "Security__AnonymousRole";
     public const string WebRole = "web";
     public const string DefaultUrl = "http://localhost:5080";
     public const int MinAdminTokenLength = 16;
@@ -46,8 +46,11 @@ internal sealed record NodeSettings
     /// <summary>True when the token was generated at start (embedded mode without <see cref="AdminTokenVariable"/>): it is printed once.</summary>
     public required bool AdminTokenGenerated { get; init; }
 
-    /// <summary>Whether the management reads (cluster, dead letters) are open without the admin token: true by default in embedded mode only.</summary>
-    public required bool ConsoleReadOpen { get; init; }
+    /// <summary>
+    /// The role of a request without credentials: viewer by default in embedded mode (a local demo), none (null) in a
+    /// cluster, where every request needs an API key or the admin token.
+    /// </summary>
+    public required Security.Role? AnonymousRole { get; init; }
 
     public bool IsScorer => Akka.IsScorer;
 
@@ -122,8 +125,26 @@ internal sealed record NodeSettings
             Urls = configuration["urls"] is { Length: > 0 } urls ? urls : DefaultUrl,
             AdminToken = token,
             AdminTokenGenerated = generated,
-            ConsoleReadOpen = Bind(() => configuration.GetValue("Console:ReadOpen", mode == NodeMode.Embedded)),
+            AnonymousRole = ReadAnonymousRole(configuration["Security:AnonymousRole"], mode),
         };
+    }
+
+    private static Security.Role? ReadAnonymousRole(string? configured, NodeMode mode)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return mode == NodeMode.Embedded ? Security.Role.Viewer : null;
+        }
+
+        if (configured.Trim().Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return Security.Roles.TryParse(configured, out var role)
+            ? role
+            : throw new NodeConfigurationException(
+                $"{AnonymousRoleVariable} is \"{configured}\": it must be none, {Security.Roles.Choices} (the role of a request without credentials).");
     }
 
     private static T Bind<T>(Func<T> bind)

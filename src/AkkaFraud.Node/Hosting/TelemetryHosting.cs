@@ -24,7 +24,8 @@ internal static class TelemetryHosting
 
     public static IEndpointRouteBuilder MapFraudMetrics(this IEndpointRouteBuilder app)
     {
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        // Operational counters only, no customer data: scrapers need no key.
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         return app;
     }
 }

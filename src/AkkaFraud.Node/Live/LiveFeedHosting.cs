@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using AkkaFraud.Cluster.Pipeline;
 using AkkaFraud.Node.Hosting;
+using AkkaFraud.Node.Security;
 
 namespace AkkaFraud.Node.Live;
 
@@ -39,7 +40,8 @@ internal static class LiveFeedHosting
 
     public static IEndpointRouteBuilder MapLiveFeed(this IEndpointRouteBuilder app, NodeSettings settings)
     {
-        app.MapHub<LiveHub>(LiveHub.Path, options => options.TransportSendTimeout = TimeSpan.FromSeconds(settings.Live.StalledClientTimeoutSeconds));
+        app.MapHub<LiveHub>(LiveHub.Path, options => options.TransportSendTimeout = TimeSpan.FromSeconds(settings.Live.StalledClientTimeoutSeconds))
+            .RequireRole(Role.Viewer);
         return app;
     }
 }

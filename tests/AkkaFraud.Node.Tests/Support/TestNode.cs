@@ -82,9 +82,10 @@ public sealed class TestNode : IAsyncDisposable
             .WithUrl(new Uri(BaseAddress, "/hubs/live"), options => configure?.Invoke(options))
             .Build();
 
-    public async Task<JsonElement> GetJsonAsync(string path)
+    /// <summary>GETs JSON, without credentials unless <paramref name="client"/> is <see cref="Admin"/>.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path, HttpClient? client = null)
     {
-        using var response = await Http.GetAsync(new Uri(path, UriKind.Relative));
+        using var response = await (client ?? Http).GetAsync(new Uri(path, UriKind.Relative));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
         return JsonDocument.Parse(body).RootElement.Clone();

@@ -1,0 +1,103 @@
+using System.Text.RegularExpressions;
+using AkkaFraud.Node.Contracts;
+using AkkaFraud.Node.Hosting;
+using AkkaFraud.Node.Security;
+using AkkaFraud.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace AkkaFraud.Node.Apis;
+
+/// <summary>Who am I, and the API keys (admin): create one (its secret shown once), list them, revoke one.</summary>
+internal static partial class AccessApi
+{
+    private const string Example = """{"name": "alice", "role": "analyst", "expiresAt": "2027-06-30T00:00:00Z"}""";
+
+    public static IEndpointRouteBuilder MapAccessApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/me", WhoAmI)
+            .WithName("WhoAmI")
+            .WithTags("Access")
+            .WithSummary("The identity and role this request has: the credential's, or the node's anonymous role.")
+            .AllowAnonymous();
+        var keys = app.MapGroup("/api/keys").WithTags("Access");
+        keys.MapGet("", ListAsync)
+            .WithName("ListKeys")
+            .WithSummary("Every API key, revoked ones included, oldest first; never a secret.")
+            .RequireRole(Role.Admin);
+        keys.MapPost("", CreateAsync)
+            .WithName("CreateKey")
+            .WithSummary("Creates an API key with a role and an optional expiry; the answer is the only time its secret is shown.")
+            .Accepts<CreateKeyRequest>("application/json")
+            .RequireRole(Role.Admin);
+        keys.MapDelete("/{keyId}", RevokeAsync)
+            .WithName("RevokeKey")
+            .WithSummary("Revokes an API key: from the next request on, on every web node, it grants nothing.")
+            .RequireRole(Role.Admin);
+        return app;
+    }
+
+    internal static WhoAmIDto WhoAmI(HttpContext context, NodeSettings settings) => Identity.Of(context.User) is { } identity
+        ? new WhoAmIDto(true, identity.Name, identity.Via == Identity.ViaApiKey ? identity.Id : null, Roles.Name(identity.Role), identity.Via)
+        : new WhoAmIDto(false, null, null, settings.AnonymousRole is { } role ? Roles.Name(role) : null, "anonymous");
+
+    internal static async Task<ApiKeyListDto> ListAsync(IAccessStore store, TimeProvider clock, CancellationToken cancellationToken) =>
+        new([.. (await store.GetApiKeysAsync(cancellationToken)).Select(k => Dto(k, clock.GetUtcNow()))]);
+
+    internal static async Task<Results<Created<CreatedKeyDto>, BadRequest<ErrorResponse>, Conflict<ErrorResponse>>> CreateAsync(
+        HttpContext context, IAccessStore store, TimeProvider clock, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync<CreateKeyRequest>(context.Request, json.Value.SerializerOptions, Example, cancellationToken);
+        if (body is null)
+        {
+            return TypedResults.BadRequest(new ErrorResponse(error!));
+        }
+
+        if (body.Name is not { } name || !KeyName().IsMatch(name))
+        {
+            return TypedResults.BadRequest(new ErrorResponse(
+                $"'name' must be 1 to 64 letters, digits or . _ @ - (who holds the key, e.g. \"alice\" or \"ingest-bot\"); send e.g. {Example}."));
+        }
+
+        if (!Roles.TryParse(body.Role, out var role))
+        {
+            return TypedResults.BadRequest(new ErrorResponse($"'role' must be {Roles.Choices}; send e.g. {Example}."));
+        }
+
+        var now = clock.GetUtcNow();
+        if (body.ExpiresAt is { } expiresAt && expiresAt <= now)
+        {
+            return TypedResults.BadRequest(new ErrorResponse($"'expiresAt' ({expiresAt:u}) has passed: give a time in the future, or none for a key that does not expire."));
+        }
+
+        var (keyId, secret) = ApiKeyFormat.Create();
+        var creator = Identity.Of(context.User)!;
+        var key = new StoredApiKey(keyId, name, Roles.Name(role), ApiKeyFormat.Digest(secret), creator.Name, now, body.ExpiresAt, null);
+        if (!await store.TryAddApiKeyAsync(key, cancellationToken))
+        {
+            return TypedResults.Conflict(new ErrorResponse($"A key named '{name}' exists and is not revoked: revoke it first (DELETE /api/keys/<id>), or choose another name."));
+        }
+
+        return TypedResults.Created($"/api/keys/{keyId}", new CreatedKeyDto(Dto(key, now), secret));
+    }
+
+    internal static async Task<Results<Ok<ApiKeyDto>, NotFound<ErrorResponse>>> RevokeAsync(
+        string keyId, IAccessStore store, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (!await store.RevokeApiKeyAsync(keyId, now, cancellationToken) || await store.GetApiKeyAsync(keyId, cancellationToken) is not { } key)
+        {
+            return TypedResults.NotFound(new ErrorResponse($"No key '{keyId}' that is not revoked already: GET /api/keys lists them."));
+        }
+
+        return TypedResults.Ok(Dto(key, now));
+    }
+
+    private static ApiKeyDto Dto(StoredApiKey key, DateTimeOffset now) => new(
+        key.KeyId, key.Name, key.Role, key.CreatedBy, key.CreatedAt, key.ExpiresAt, key.RevokedAt,
+        key.RevokedAt is not null ? "revoked" : key.ExpiresAt is { } e && e <= now ? "expired" : "active");
+
+    [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
+    private static partial Regex KeyName();
+}

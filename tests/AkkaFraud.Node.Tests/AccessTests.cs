@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AkkaFraud.Node.Tests.Support;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace AkkaFraud.Node.Tests;
+
+/// <summary>API keys through the API, the identity a request has, and who may connect to the live hub.</summary>
+public sealed class Access
+{
+    [Fact]
+    public async Task A_key_is_shown_once_grants_its_role_and_once_revoked_grants_nothing()
+    {
+        await using var node = await TestNode.StartAsync("Simulator:Enabled=false", "Security:AnonymousRole=none");
+
+        using var created = await node.Admin.PostAsJsonAsync(new Uri("/api/keys", UriKind.Relative), new { name = "alice", role = "analyst" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement;
+        var secret = body.GetProperty("secret").GetString()!;
+        var keyId = body.GetProperty("key").GetProperty("keyId").GetString()!;
+        Assert.StartsWith($"akf_{keyId}_", secret, StringComparison.Ordinal);
+        Assert.Equal($"/api/keys/{keyId}", created.Headers.Location?.ToString());
+
+        // Listed with its creator and state, never with its secret or digest.
+        var list = await node.Admin.GetStringAsync(new Uri("/api/keys", UriKind.Relative));
+        Assert.DoesNotContain(secret, list, StringComparison.Ordinal);
+        Assert.DoesNotContain((await node.Store.GetApiKeyAsync(keyId))!.SecretDigest, list, StringComparison.Ordinal);
+        var listed = Assert.Single(JsonDocument.Parse(list).RootElement.GetProperty("keys").EnumerateArray());
+        Assert.Equal(("alice", "analyst", "admin token", "active"), (listed.GetProperty("name").GetString(), listed.GetProperty("role").GetString(),
+            listed.GetProperty("createdBy").GetString(), listed.GetProperty("state").GetString()));
+
+        using var alice = new HttpClient { BaseAddress = node.BaseAddress };
+        alice.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        var me = JsonDocument.Parse(await alice.GetStringAsync(new Uri("/api/me", UriKind.Relative))).RootElement;
+        Assert.Equal(("alice", keyId, "analyst", "api-key"), (me.GetProperty("name").GetString(), me.GetProperty("keyId").GetString(),
+            me.GetProperty("role").GetString(), me.GetProperty("via").GetString()));
+        Assert.Equal(HttpStatusCode.OK, (await alice.GetAsync(new Uri("/api/alerts", UriKind.Relative))).StatusCode);
+
+        // The mistakes an admin can make, each a 400 or 409 that says what to do.
+        foreach (var (request, status, saying) in new (object, HttpStatusCode, string)[]
+        {
+            (new { name = "alice", role = "viewer" }, HttpStatusCode.Conflict, "revoke it first"),
+            (new { name = "bob", role = "superuser" }, HttpStatusCode.BadRequest, "viewer, analyst, operator or admin"),
+            (new { name = "bob smith", role = "viewer" }, HttpStatusCode.BadRequest, "'name'"),
+            (new { name = "bob", role = "viewer", expiresAt = DateTimeOffset.UtcNow.AddMinutes(-1) }, HttpStatusCode.BadRequest, "has passed"),
+        })
+        {
+            using var refused = await node.Admin.PostAsJsonAsync(new Uri("/api/keys", UriKind.Relative), request);
+            var text = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == status && text.Contains(saying, StringComparison.Ordinal), $"{JsonSerializer.Serialize(request)}: {(int)refused.StatusCode} {text}");
+        }
+
+        using (var revoke = await node.Admin.DeleteAsync(new Uri($"/api/keys/{keyId}", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+
+        using var afterRevoke = await alice.GetAsync(new Uri("/api/alerts", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
+        Assert.Contains("revoked", await afterRevoke.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await node.Admin.DeleteAsync(new Uri($"/api/keys/{keyId}", UriKind.Relative))).StatusCode);
+
+        // The name is free again for a new key.
+        using var renewed = await node.Admin.PostAsJsonAsync(new Uri("/api/keys", UriKind.Relative), new { name = "alice", role = "analyst" });
+        Assert.Equal(HttpStatusCode.Created, renewed.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_hub_refuses_an_anonymous_client_where_anonymous_has_no_role_and_serves_a_viewer()
+    {
+        await using var node = await TestNode.StartAsync("Security:AnonymousRole=none");
+
+        await using var anonymous = node.Hub();
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => anonymous.StartAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+
+        using var created = await node.Admin.PostAsJsonAsync(new Uri("/api/keys", UriKind.Relative), new { name = "wallboard", role = "viewer" });
+        var secret = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("secret").GetString()!;
+        var snapshots = new ConcurrentQueue<JsonElement>();
+        await using var viewer = node.Hub(o => o.AccessTokenProvider = () => Task.FromResult<string?>(secret));
+        viewer.On<JsonElement>("metrics", snapshots.Enqueue);
+        await viewer.StartAsync();
+        await Eventually.TrueAsync(() => Task.FromResult(!snapshots.IsEmpty), TimeSpan.FromSeconds(30), "a metrics snapshot on the viewer's connection");
+    }
+
+    [Fact]
+    public async Task Embedded_mode_lets_a_request_without_credentials_read_but_not_change_anything()
+    {
+        await using var node = await TestNode.StartAsync("Simulator:Enabled=false");
+        var me = JsonDocument.Parse(await node.Http.GetStringAsync(new Uri("/api/me", UriKind.Relative))).RootElement;
+        Assert.Equal((false, "viewer", "anonymous"), (me.GetProperty("authenticated").GetBoolean(), me.GetProperty("role").GetString(), me.GetProperty("via").GetString()));
+        Assert.Equal(HttpStatusCode.OK, (await node.Http.GetAsync(new Uri("/api/cluster/members", UriKind.Relative))).StatusCode);
+        using var change = await node.Http.PutAsJsonAsync(new Uri("/api/simulator/rate", UriKind.Relative), new { transactionsPerSecond = 1 });
+        Assert.Equal(HttpStatusCode.Unauthorized, change.StatusCode);
+        Assert.Contains("needs the operator role", await change.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
