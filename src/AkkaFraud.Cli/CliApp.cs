@@ -38,6 +38,13 @@ internal static class CliApp
                 dlq.AddCommand<DeadLetterShowCommand>("show").WithDescription("One dead letter with its whole payload (text, or hex when not UTF-8).");
                 dlq.AddCommand<DeadLetterReplayCommand>("replay").WithDescription("Produces dead letters to the transactions topic again, once their records parse.");
             });
+            config.AddBranch("keys", keys =>
+            {
+                keys.SetDescription("API keys: who may see and do what (admin).");
+                keys.AddCommand<KeyCreateCommand>("create").WithDescription("Creates a key with a role (and an expiry); prints its secret, once.");
+                keys.AddCommand<KeyListCommand>("list").WithDescription("Every key with its role and state; never a secret.");
+                keys.AddCommand<KeyRevokeCommand>("revoke").WithDescription("Revokes a key, by id or name: it grants nothing from the next request on.");
+            });
             config.AddBranch("alerts", alerts =>
             {
                 alerts.SetDescription("Fraud alerts.");

@@ -14,7 +14,7 @@ internal static class ExitCodes
     /// <summary>No node answered at --url, or it answered with something that is not the AkkaFraud API.</summary>
     public const int Unreachable = 3;
 
-    /// <summary>The token was missing or wrong (401).</summary>
+    /// <summary>The credential was missing, wrong, expired or revoked (401), or its role does not allow this (403).</summary>
     public const int Unauthorized = 4;
 
     /// <summary>What the command names does not exist (404): a member, a dead letter, a region.</summary>

@@ -22,6 +22,7 @@ internal sealed class NodeClient : IDisposable
     public NodeClient(Uri url, string? token)
     {
         Url = url;
+        Token = token;
         _http = new HttpClient { BaseAddress = url, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         if (!string.IsNullOrEmpty(token))
         {
@@ -30,6 +31,9 @@ internal sealed class NodeClient : IDisposable
     }
 
     public Uri Url { get; }
+
+    /// <summary>The credential every request carries (also to the live hub); null for none.</summary>
+    public string? Token { get; }
 
     /// <summary>The body of a successful GET, as the node sent it (what <c>--json</c> prints).</summary>
     public Task<string> GetTextAsync(string path, CancellationToken cancellationToken) =>
@@ -135,7 +139,9 @@ internal sealed class NodeClient : IDisposable
         return status switch
         {
             HttpStatusCode.Unauthorized => new CliException(ExitCodes.Unauthorized,
-                $"{Url} refused the token: {message} (pass --token or set AKKAFRAUD_ADMIN_TOKEN)."),
+                $"{Url} refused the credential: {message} (pass --token with an API key, or set AKKAFRAUD_KEY or AKKAFRAUD_ADMIN_TOKEN)."),
+            HttpStatusCode.Forbidden => new CliException(ExitCodes.Unauthorized, $"{Url} refused: {message}"),
+            HttpStatusCode.Conflict => new CliException(ExitCodes.Failed, message),
             HttpStatusCode.NotFound when ErrorMessage(body) is null => NotOurApi(path),
             HttpStatusCode.NotFound => new CliException(ExitCodes.NotFound, message),
             HttpStatusCode.BadRequest => new CliException(ExitCodes.Usage, message),

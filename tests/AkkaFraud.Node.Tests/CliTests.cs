@@ -23,7 +23,7 @@ public sealed class Cli_against_a_node : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _node = await TestNode.StartAsync("Simulator:Enabled=false", "Console:ReadOpen=false");
+        _node = await TestNode.StartAsync("Simulator:Enabled=false", "Security:AnonymousRole=none");
         _url = _node.BaseAddress.ToString();
     }
 
@@ -57,6 +57,37 @@ public sealed class Cli_against_a_node : IAsyncLifetime
         var shards = await CliProcess.RunAsync(Admin, "cluster", "shards", "account", "--json");
         Assert.True(shards.ExitCode == 0, shards.ToString());
         Assert.Equal(self, Assert.Single(JsonDocument.Parse(shards.Out).RootElement.GetProperty("regions").EnumerateArray()).GetProperty("node").GetString());
+    }
+
+    [Fact]
+    public async Task Keys_are_created_listed_and_revoked_and_a_key_does_what_its_role_allows()
+    {
+        var created = await CliProcess.RunAsync(Admin, "keys", "create", "--name", "cli-viewer", "--role", "viewer", "--expires", "30d", "--json");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var key = JsonDocument.Parse(created.Out).RootElement;
+        var secret = key.GetProperty("secret").GetString()!;
+        var keyId = key.GetProperty("key").GetProperty("keyId").GetString()!;
+        Assert.InRange((key.GetProperty("key").GetProperty("expiresAt").GetDateTimeOffset() - DateTimeOffset.UtcNow).TotalDays, 29.9, 30.1);
+
+        var table = await CliProcess.RunAsync(Admin, "keys", "list");
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("cli-viewer", table.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, table.Out, StringComparison.Ordinal);
+        var again = await CliProcess.RunAsync(Admin, "keys", "create", "--name", "cli-viewer", "--role", "admin");
+        Assert.True(again.ExitCode == 1 && again.Error.Contains("revoke it first", StringComparison.Ordinal), again.ToString());
+
+        var viewer = new Dictionary<string, string> { ["AKKAFRAUD_URL"] = _url, ["AKKAFRAUD_KEY"] = secret };
+        var reads = await CliProcess.RunAsync(viewer, "cluster", "members", "--json");
+        Assert.True(reads.ExitCode == 0, reads.ToString());
+        var leave = await CliProcess.RunAsync(viewer, "cluster", "leave", "akkafraud@10.9.9.9:4053");
+        Assert.True(leave.ExitCode == 4 && leave.Error.Contains("needs operator", StringComparison.Ordinal), leave.ToString());
+        var listAsViewer = await CliProcess.RunAsync(viewer, "keys", "list");
+        Assert.True(listAsViewer.ExitCode == 4 && listAsViewer.Error.Contains("needs admin", StringComparison.Ordinal), listAsViewer.ToString());
+
+        var revoke = await CliProcess.RunAsync(Admin, "keys", "revoke", "cli-viewer");
+        Assert.True(revoke.ExitCode == 0 && revoke.Out.Contains(keyId, StringComparison.Ordinal), revoke.ToString());
+        var revoked = await CliProcess.RunAsync(viewer, "cluster", "members");
+        Assert.True(revoked.ExitCode == 4 && revoked.Error.Contains("revoked", StringComparison.Ordinal), revoked.ToString());
     }
 
     [Fact]

@@ -24,9 +24,8 @@ internal sealed class AlertsTailCommand(CliEnvironment environment) : NodeComman
 
     protected override async Task<int> RunAsync(NodeClient node, AlertsTailSettings settings, CancellationToken cancellationToken)
     {
-        var token = settings.Token ?? Environment.Variable("AKKAFRAUD_ADMIN_TOKEN");
         await using var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(node.Url, HubPath), options => options.AccessTokenProvider = () => Task.FromResult(token))
+            .WithUrl(new Uri(node.Url, HubPath), options => options.AccessTokenProvider = () => Task.FromResult(node.Token))
             .WithAutomaticReconnect()
             .Build();
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -13,7 +13,7 @@ internal class NodeSettings : CommandSettings
     public string? Url { get; init; }
 
     [CommandOption("--token <TOKEN>")]
-    [Description("The admin token (default: AKKAFRAUD_ADMIN_TOKEN).")]
+    [Description("An API key or the admin token (default: AKKAFRAUD_KEY, else AKKAFRAUD_ADMIN_TOKEN).")]
     public string? Token { get; init; }
 
     [CommandOption("--json")]
@@ -44,7 +44,7 @@ internal abstract class NodeCommand<TSettings>(CliEnvironment environment) : Asy
                 throw new CliException(ExitCodes.Usage, $"--url '{text}' is not an http(s) address: pass e.g. --url {DefaultUrl}.");
             }
 
-            using var node = new NodeClient(url, settings.Token ?? Environment.Variable("AKKAFRAUD_ADMIN_TOKEN"));
+            using var node = new NodeClient(url, settings.Token ?? Environment.Variable("AKKAFRAUD_KEY") ?? Environment.Variable("AKKAFRAUD_ADMIN_TOKEN"));
             return await RunAsync(node, settings, cancellationToken);
         }
         catch (CliException e)
