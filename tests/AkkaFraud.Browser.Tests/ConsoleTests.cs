@@ -58,7 +58,7 @@ public sealed class The_cluster_console(ITestOutputHelper output)
             await Expect(dialog.GetByTestId("confirm-title")).ToHaveTextAsync($"Leave {shortSelf}?");
             await Expect(dialog.GetByTestId("confirm-text")).ToContainTextAsync("process will exit");
             await dialog.GetByTestId("confirm-ok").ClickAsync();
-            await Expect(dialog.GetByTestId("confirm-result")).ToContainTextAsync("Enter the admin token");
+            await Expect(dialog.GetByTestId("confirm-result")).ToContainTextAsync("Enter an operator's API key or the admin token");
             Assert.False(node.HasExited, "the node left without a token");
             await dialog.GetByTestId("confirm-cancel").ClickAsync();
             await Expect(dialog).ToBeHiddenAsync();

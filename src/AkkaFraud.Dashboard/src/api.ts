@@ -14,6 +14,7 @@ import type {
   SimulatorStatus,
   Transaction,
 } from "./types";
+import { loadToken } from "./token";
 
 /** A non-2xx answer; `message` is the node's `{ error }` text when it sent one. */
 export class ApiError extends Error {
@@ -35,7 +36,9 @@ interface RequestOptions {
 async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  if (options.token) headers["Authorization"] = `Bearer ${options.token}`;
+  // The key typed last (any page's key field) goes with every request: on a cluster every read needs one.
+  const token = options.token || loadToken();
+  if (token) headers["Authorization"] = `Bearer ${token}`;
   const init: RequestInit = { method, headers, cache: "no-store" };
   if (options.body !== undefined) init.body = JSON.stringify(options.body);
   if (options.signal) init.signal = options.signal;
@@ -102,7 +105,8 @@ function opts(token?: string, signal?: AbortSignal): RequestOptions {
  */
 export async function clusterEvents(onEvent: (e: ClusterEvent) => void, token: string | undefined, signal: AbortSignal): Promise<void> {
   const headers: Record<string, string> = { Accept: "text/event-stream" };
-  if (token) headers["Authorization"] = `Bearer ${token}`;
+  const key = token || loadToken();
+  if (key) headers["Authorization"] = `Bearer ${key}`;
   const response = await fetch("/api/cluster/events", { headers, signal, cache: "no-store" });
   if (!response.ok || !response.body) throw new ApiError(response.status, `${response.status} ${response.statusText}`.trim());
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -8,6 +8,7 @@ import {
   type RetryContext,
 } from "@microsoft/signalr";
 import type { Alert, Member, MetricsSnapshot } from "./types";
+import { loadToken } from "./token";
 
 export type ConnectionState = "connected" | "reconnecting" | "disconnected";
 
@@ -77,7 +78,8 @@ export class LiveHub {
 
   constructor(url = "/hubs/live") {
     this.connection = new HubConnectionBuilder()
-      .withUrl(url)
+      // SignalR sends it as a bearer header when it can and as access_token on WebSockets.
+      .withUrl(url, { accessTokenFactory: () => loadToken() })
       .withAutomaticReconnect(builtInRetry)
       .configureLogging(quietLogger)
       .build();

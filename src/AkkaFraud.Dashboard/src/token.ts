@@ -1,5 +1,5 @@
-// The admin token the dashboard sends as a bearer token: kept in local storage so that every page's token field
-// starts with the one typed last.
+// The credential the dashboard sends as a bearer token on every request and to the live hub (an API key, or the admin
+// token): kept in local storage so that every page's key field starts with the one typed last.
 import { h } from "./dom";
 
 const TOKEN_KEY = "akkafraud.adminToken";
@@ -21,9 +21,9 @@ export function saveToken(token: string): void {
   }
 }
 
-/** A password field for the admin token, filled from storage and saved to it as it is typed. */
+/** A password field for the key, filled from storage and saved to it as it is typed. */
 export function tokenInput(testId: string): HTMLInputElement {
-  const input = h("input", { type: "password", class: "input", "data-testid": testId, placeholder: "admin token", autocomplete: "off", spellcheck: "false" });
+  const input = h("input", { type: "password", class: "input", "data-testid": testId, placeholder: "API key or admin token", autocomplete: "off", spellcheck: "false" });
   input.value = loadToken();
   input.addEventListener("input", () => saveToken(input.value.trim()));
   return input;

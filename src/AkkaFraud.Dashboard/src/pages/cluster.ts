@@ -34,7 +34,7 @@ function ranges(values: readonly number[]): string {
 /**
  * The cluster console: a card per member (membership from /api/cluster/members, work from /api/cluster/nodes, lag
  * from /api/cluster/partitions, read every 2 s), the live event log (/api/cluster/events), and Leave / Down behind a
- * confirmation that names the member and asks for the admin token. Where the node's reads are closed, the same token
+ * confirmation that names the member and asks for an operator's key. Where the node's reads need a key, the same field
  * opens them.
  */
 export function renderCluster(outlet: HTMLElement, signal: AbortSignal): void {
@@ -51,7 +51,7 @@ export function renderCluster(outlet: HTMLElement, signal: AbortSignal): void {
     h(
       "div",
       { class: "page", "data-testid": "cluster-page" },
-      h("div", { class: "page-head" }, h("h1", null, "Cluster"), summary, h("span", { class: "spacer" }), h("label", { class: "row-form" }, h("span", { class: "field-label" }, "Admin token"), token)),
+      h("div", { class: "page-head" }, h("h1", null, "Cluster"), summary, h("span", { class: "spacer" }), h("label", { class: "row-form" }, h("span", { class: "field-label" }, "Key"), token)),
       problem,
       cards,
       card("Events", null, h("div", { class: "card-meta" }, logState), log),
@@ -163,7 +163,7 @@ export function renderCluster(outlet: HTMLElement, signal: AbortSignal): void {
 }
 
 function explain(e: unknown): string {
-  if (e instanceof ApiError && e.status === 401) return `${e.message} Enter the admin token above: this node keeps its cluster view closed (Console__ReadOpen=false).`;
+  if (e instanceof ApiError && e.status === 401) return `${e.message} Enter an API key (or the admin token) above: this node lets no one read without one (Security__AnonymousRole=none).`;
   if (e instanceof Error) return e.message;
   return String(e);
 }
@@ -173,7 +173,7 @@ class ConfirmDialog {
   readonly root: HTMLDialogElement;
   private readonly title = h("h2", { class: "card-title", "data-testid": "confirm-title" });
   private readonly text = h("p", { "data-testid": "confirm-text" });
-  private readonly token = h("input", { class: "input", type: "password", placeholder: "admin token", autocomplete: "off", "data-testid": "confirm-token" });
+  private readonly token = h("input", { class: "input", type: "password", placeholder: "operator key or admin token", autocomplete: "off", "data-testid": "confirm-token" });
   private readonly confirm = h("button", { class: "btn btn-accent", type: "button", "data-testid": "confirm-ok" });
   private readonly result = h("div", { "data-testid": "confirm-result" });
   private pending: { address: string; operation: Operation; done: () => void } | null = null;
@@ -187,7 +187,7 @@ class ConfirmDialog {
       { class: "card confirm", "data-testid": "confirm-dialog" },
       this.title,
       this.text,
-      h("label", { class: "row-form" }, h("span", { class: "field-label" }, "Admin token"), this.token),
+      h("label", { class: "row-form" }, h("span", { class: "field-label" }, "Key"), this.token),
       this.result,
       h("div", { class: "node-actions" }, cancel, this.confirm),
     );
@@ -214,7 +214,7 @@ class ConfirmDialog {
     if (!p) return;
     const token = this.token.value.trim();
     if (!token) {
-      mount(this.result, errorBox("Enter the admin token (AKKAFRAUD_ADMIN_TOKEN; embedded mode prints it at start)."));
+      mount(this.result, errorBox("Enter an operator's API key or the admin token (AKKAFRAUD_ADMIN_TOKEN; embedded mode prints it at start)."));
       return;
     }
     this.confirm.disabled = true;

@@ -11,7 +11,7 @@ const PAGE = 50;
 /**
  * Dead letters: the records the parser rejected, newest first, filtered by reason code and partition, page after page;
  * one of them with its whole payload (text, or hex when it is not UTF-8, always as text nodes), what today's parser
- * says of it, and Replay (admin token) when it parses now.
+ * says of it, and Replay (an operator's key) when it parses now.
  */
 export function renderDeadLetters(outlet: HTMLElement, params: URLSearchParams, selected: { partition: number; offset: number } | null, signal: AbortSignal): void {
   const filter: DeadLetterFilter = { reason: params.get("reason"), partition: params.get("partition") };
@@ -49,7 +49,7 @@ export function renderDeadLetters(outlet: HTMLElement, params: URLSearchParams, 
     h(
       "div",
       { class: "page", "data-testid": "dlq-page" },
-      h("div", { class: "page-head" }, h("h1", null, "Dead letters"), h("span", { class: "spacer" }), h("label", { class: "row-form" }, h("span", { class: "field-label" }, "Admin token"), token)),
+      h("div", { class: "page-head" }, h("h1", null, "Dead letters"), h("span", { class: "spacer" }), h("label", { class: "row-form" }, h("span", { class: "field-label" }, "Key"), token)),
       h(
         "div",
         { class: "filters" },
@@ -115,7 +115,7 @@ function letterCard(d: DeadLetter, token: HTMLInputElement): HTMLElement {
   replay.addEventListener("click", async () => {
     const t = token.value.trim();
     if (!t) {
-      mount(result, errorBox("Enter the admin token first (AKKAFRAUD_ADMIN_TOKEN; embedded mode prints it at start)."));
+      mount(result, errorBox("Enter an operator's API key or the admin token first (AKKAFRAUD_ADMIN_TOKEN; embedded mode prints it at start)."));
       return;
     }
     replay.disabled = true;
@@ -152,6 +152,6 @@ function letterCard(d: DeadLetter, token: HTMLInputElement): HTMLElement {
 }
 
 function explain(e: unknown): string {
-  if (e instanceof ApiError && e.status === 401) return `${e.message} Enter the admin token above: this node keeps its dead letters closed (Console__ReadOpen=false).`;
+  if (e instanceof ApiError && e.status === 401) return `${e.message} Enter an API key (or the admin token) above: this node lets no one read without one (Security__AnonymousRole=none).`;
   return e instanceof Error ? e.message : String(e);
 }

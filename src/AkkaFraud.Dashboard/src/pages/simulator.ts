@@ -9,7 +9,7 @@ const POLL_MS = 5000;
 
 /**
  * Controls for the built-in simulator (embedded mode). Shown only when
- * GET /api/simulator answers 200; mutations send the admin token as a bearer token.
+ * GET /api/simulator answers 200; mutations send an operator's key as a bearer token.
  */
 export class SimulatorPanel {
   readonly root: HTMLElement;
@@ -45,7 +45,7 @@ export class SimulatorPanel {
       "Simulator",
       { "data-testid": "simulator", class: "simulator" },
       this.status,
-      h("label", { class: "row-form" }, h("span", { class: "field-label" }, "Admin token"), this.token),
+      h("label", { class: "row-form" }, h("span", { class: "field-label" }, "Key"), this.token),
       rateForm,
       injectForm,
       this.message,
@@ -114,7 +114,7 @@ export class SimulatorPanel {
     if (this.inFlight) return;
     const token = this.token.value.trim();
     if (!token) {
-      this.error("Enter the admin token first (AKKAFRAUD_ADMIN_TOKEN; embedded mode prints it at start).");
+      this.error("Enter an operator's API key or the admin token first (AKKAFRAUD_ADMIN_TOKEN; embedded mode prints it at start).");
       return;
     }
     this.inFlight = true;
