@@ -49,7 +49,12 @@ public static partial class Program
             .AddFraudTelemetry()
             .AddNodeOpenApi();
 
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = SecurityHeaders.MaxRequestBodyBytes);
         var app = builder.Build();
+        // Called here, not left to the host: the headers go on every response, a 401 or 403 of the guard too.
+        app.UseSecurityHeaders();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapFraudHealth();
         app.MapFraudMetrics();
         app.MapOpenApi().AllowAnonymous();

@@ -87,6 +87,26 @@ public sealed class Access
     }
 
     [Fact]
+    public async Task Every_response_carries_the_security_headers_and_an_oversized_body_is_refused()
+    {
+        await using var node = await TestNode.StartAsync("Simulator:Enabled=false", "Security:AnonymousRole=none");
+        foreach (var path in new[] { "/", "/api/totals", "/ready", "/api/no-such-endpoint", "/openapi/v1.json" })
+        {
+            using var response = await node.Http.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.True(response.Headers.TryGetValues("Content-Security-Policy", out var csp), $"GET {path} ({(int)response.StatusCode}) has no Content-Security-Policy");
+            Assert.Contains("frame-ancestors 'none'", Assert.Single(csp), StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-inline", Assert.Single(csp), StringComparison.Ordinal);
+            Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+            Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"), $"GET {path} allows another origin");
+        }
+
+        using var huge = new StringContent("{\"letters\": [" + new string(' ', 2 * 1024 * 1024) + "]}", System.Text.Encoding.UTF8, "application/json");
+        using var refused = await node.Admin.PostAsync(new Uri("/api/dead-letters/replay", UriKind.Relative), huge);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task Embedded_mode_lets_a_request_without_credentials_read_but_not_change_anything()
     {
         await using var node = await TestNode.StartAsync("Simulator:Enabled=false");

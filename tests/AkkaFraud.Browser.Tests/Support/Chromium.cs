@@ -72,18 +72,25 @@ internal static class Chromium
         return page;
     }
 
-    /// <summary>Writes what the page logged to the test output, then closes the page's context.</summary>
+    /// <summary>
+    /// Writes what the page logged to the test output, closes the page's context, and fails the test when the browser
+    /// refused anything under the node's Content-Security-Policy: the dashboard must work under it on every page.
+    /// </summary>
     public static async Task ClosePageAsync(IPage page, List<string> console, ITestOutputHelper output)
     {
+        List<string> violations;
         lock (console)
         {
             foreach (var line in console)
             {
                 output.WriteLine(line);
             }
+
+            violations = [.. console.Where(line => line.Contains("Content Security Policy", StringComparison.Ordinal))];
         }
 
         await page.Context.CloseAsync();
+        Assert.True(violations.Count == 0, "the page broke the Content-Security-Policy:\n" + string.Join('\n', violations));
     }
 }
 
