@@ -1,5 +1,6 @@
 using Akka.Actor;
 using AkkaFraud.Node.Tests.Support;
+using AkkaFraud.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AkkaFraud.Node.Tests;
@@ -44,19 +45,8 @@ public sealed class Akka_settings
     public void The_file_ships_next_to_the_binaries()
     {
         var shipped = Path.Combine(AppContext.BaseDirectory, Cluster.ClusterMemberHosting.HoconFile);
-        var source = Path.Combine(RepositoryRoot(), "hocon", "akkafraud.conf");
+        var source = Path.Combine(RepositoryRoot.Path, "hocon", "akkafraud.conf");
 
         Assert.Equal(File.ReadAllText(source), File.ReadAllText(shipped));
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "AkkaFraud.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("the repository root (AkkaFraud.sln) was not found above " + AppContext.BaseDirectory);
     }
 }

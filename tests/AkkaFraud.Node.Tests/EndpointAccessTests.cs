@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AkkaFraud.Node.Security;
 using AkkaFraud.Node.Tests.Support;
+using AkkaFraud.TestSupport;
 using AkkaFraud.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -72,10 +73,10 @@ public sealed class Endpoint_access
             .Select(e => $"| `{e.Method} {e.Pattern}` | {(e.Role is { } r ? Roles.Name(r) : "public")} |")
             .Distinct().Order(StringComparer.Ordinal).ToList();
         // Written out for whoever changes an endpoint: paste it into the README under the marker.
-        var generated = Path.Combine(RepositoryRoot(), "artifacts", "roles.md");
+        var generated = Path.Combine(RepositoryRoot.Path, "artifacts", "roles.md");
         Directory.CreateDirectory(Path.GetDirectoryName(generated)!);
         File.WriteAllLines(generated, ["| Endpoint | Least role |", "|---|---|", .. expected]);
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
         const string Start = "<!-- role table: tested against the endpoint table -->";
         var start = readme.IndexOf(Start, StringComparison.Ordinal);
         Assert.True(start >= 0, $"README.md has no line '{Start}' before its role table");
@@ -175,18 +176,5 @@ public sealed class Endpoint_access
 
         // Headers only: the status is what counts, and a server-sent event stream never ends.
         return client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "AkkaFraud.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No AkkaFraud.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AkkaFraud.Node.Apis;
 using AkkaFraud.Node.Tests.Support;
+using AkkaFraud.TestSupport;
 
 namespace AkkaFraud.Node.Tests;
 
@@ -17,19 +18,6 @@ public sealed class The_dashboards_copy_of_the_openapi_document(SharedNode share
 
     private static readonly JsonSerializerOptions Written = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "AkkaFraud.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No AkkaFraud.sln above {AppContext.BaseDirectory}: run the tests from the repository (./test.sh).");
-    }
-
     /// <summary>The served document without <c>servers</c>, which names the address the request came to.</summary>
     private async Task<JsonObject> ServedAsync()
     {
@@ -41,7 +29,7 @@ public sealed class The_dashboards_copy_of_the_openapi_document(SharedNode share
     [Fact]
     public async Task Is_what_the_node_serves()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var served = await ServedAsync();
         var committed = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(root, CommittedPath)));
 

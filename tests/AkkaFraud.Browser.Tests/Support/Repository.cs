@@ -4,25 +4,12 @@ namespace AkkaFraud.Browser.Tests.Support;
 internal static class Repository
 {
     /// <summary>The directory holding AkkaFraud.sln (walking up from tests/AkkaFraud.Browser.Tests/bin/&lt;Configuration&gt;/net10.0).</summary>
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = AkkaFraud.TestSupport.RepositoryRoot.Path;
 
     /// <summary>Release or Debug: the configuration this test assembly was built in, and so the node's.</summary>
     private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
     private static string TargetFramework => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Name;
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "AkkaFraud.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No AkkaFraud.sln above {AppContext.BaseDirectory}: run the tests from the repository (./test.sh).");
-    }
 
     /// <summary>
     /// The node's build output (src/AkkaFraud.Node/bin/&lt;Configuration&gt;/net10.0/AkkaFraud.Node.dll), after checking

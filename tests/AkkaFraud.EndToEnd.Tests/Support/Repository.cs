@@ -4,21 +4,10 @@ namespace AkkaFraud.EndToEnd.Tests.Support;
 internal static class Repository
 {
     /// <summary>The folder holding AkkaFraud.sln, above this assembly's bin/.</summary>
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = AkkaFraud.TestSupport.RepositoryRoot.Path;
 
     /// <summary>The build configuration this assembly was built in (the node is published from the same).</summary>
     public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
     public static string File(params string[] parts) => Path.Combine([Root, .. parts]);
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !System.IO.File.Exists(Path.Combine(directory.FullName, "AkkaFraud.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("AkkaFraud.sln was not found above " + AppContext.BaseDirectory);
-    }
 }
