@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using AkkaFraud.Node.Hosting;
 using AkkaFraud.Storage;
 
@@ -34,13 +32,13 @@ internal sealed record Identity(string Id, string Name, Role Role, string Via)
 /// </summary>
 internal sealed class Credentials(NodeSettings settings, IAccessStore store, TimeProvider clock)
 {
-    private readonly byte[]? _adminTokenDigest = settings.AdminToken is { } token ? SHA256.HashData(Encoding.UTF8.GetBytes(token)) : null;
+    private readonly string? _adminTokenDigest = settings.AdminToken is { } token ? ApiKeyFormat.Digest(token) : null;
 
     /// <summary>The identity, or why the secret grants nothing (a sentence for the person who sent it).</summary>
     public async Task<(Identity? Identity, string? Problem)> CheckAsync(string presented, CancellationToken cancellationToken)
     {
-        if (_adminTokenDigest is not null
-            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _adminTokenDigest))
+        var digest = ApiKeyFormat.Digest(presented);
+        if (_adminTokenDigest is not null && ApiKeyFormat.DigestsEqual(digest, _adminTokenDigest))
         {
             return (new Identity(Identity.ViaAdminToken, "admin token", Role.Admin, Identity.ViaAdminToken), null);
         }
@@ -51,7 +49,7 @@ internal sealed class Credentials(NodeSettings settings, IAccessStore store, Tim
         }
 
         var key = await store.GetApiKeyAsync(keyId, cancellationToken);
-        if (key is null || !ApiKeyFormat.DigestsEqual(key.SecretDigest, ApiKeyFormat.Digest(presented)))
+        if (key is null || !ApiKeyFormat.DigestsEqual(key.SecretDigest, digest))
         {
             return (null, "The API key is not known here: it was mistyped, or made for another deployment. An admin can create one with `akkafraud keys create`.");
         }
