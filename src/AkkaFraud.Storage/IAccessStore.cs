@@ -17,6 +17,12 @@ public interface IAccessStore
 
     /// <summary>Revokes the key as of <paramref name="at"/>; false when no key that is not revoked has this id.</summary>
     Task<bool> RevokeApiKeyAsync(string keyId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends a record to the audit log (its <see cref="AuditRecord.Id"/> is ignored: the log numbers it).</summary>
+    Task AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="limit"/> records, newest first, only those numbered below <paramref name="before"/> when it is given.</summary>
+    Task<IReadOnlyList<AuditRecord>> GetAuditAsync(long? before, int limit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>An API key as stored.</summary>
@@ -37,3 +43,28 @@ public sealed record StoredApiKey(
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? RevokedAt);
+
+/// <summary>One mutation the API was asked for, granted or not. It never holds a secret: no body, no query, no header.</summary>
+/// <param name="Id">Its number in the log, increasing in the order written.</param>
+/// <param name="At">When the answer was given.</param>
+/// <param name="ActorId">The key's id, "admin-token", or the token's subject; null for an anonymous request.</param>
+/// <param name="Actor">The identity's name; null for an anonymous request.</param>
+/// <param name="Role">The identity's role; null for an anonymous request.</param>
+/// <param name="Via">How the identity was established: api-key, admin-token or anonymous.</param>
+/// <param name="Action">The endpoint's name, e.g. CreateKey.</param>
+/// <param name="Method">The HTTP method.</param>
+/// <param name="Path">The request's path, without its query.</param>
+/// <param name="RemoteAddress">The client's address as the node saw it (through forwarded headers when they are enabled).</param>
+/// <param name="Status">The HTTP status of the answer.</param>
+public sealed record AuditRecord(
+    long Id,
+    DateTimeOffset At,
+    string? ActorId,
+    string? Actor,
+    string? Role,
+    string Via,
+    string Action,
+    string Method,
+    string Path,
+    string? RemoteAddress,
+    int Status);

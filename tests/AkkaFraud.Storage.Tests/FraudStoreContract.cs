@@ -29,7 +29,7 @@ public abstract class FraudStoreContract
         try
         {
             Assert.All(stores, s => Assert.Equal(Provider, s.Provider));
-            Assert.Equal([1, 2, 3, 4], await AppliedMigrationsAsync(settings));
+            Assert.Equal([1, 2, 3, 4, 5], await AppliedMigrationsAsync(settings));
             Assert.IsType<BatchCommitted>(await stores[3].WriteBatchAsync(Batch([Scored("t-1")], new OffsetCommit(P(0), null, 1))));
         }
         finally
@@ -42,7 +42,7 @@ public abstract class FraudStoreContract
 
         // A restart finds the schema current and the data in place.
         await using var reopened = await FraudStoreFactory.CreateAsync(settings);
-        Assert.Equal([1, 2, 3, 4], await AppliedMigrationsAsync(settings));
+        Assert.Equal([1, 2, 3, 4, 5], await AppliedMigrationsAsync(settings));
         Assert.Equal(Scored("t-1"), await reopened.GetTransactionAsync("t-1"));
     }
 
@@ -583,6 +583,28 @@ public abstract class FraudStoreContract
         var again = alice with { KeyId = "k4", CreatedAt = at.AddHours(3) };
         Assert.True(await store.TryAddApiKeyAsync(again));
         Assert.Equal(["k1", "k2", "k4"], (await store.GetApiKeysAsync()).Select(k => k.KeyId));
+    }
+
+    [Fact]
+    public async Task The_audit_log_numbers_records_in_order_and_pages_newest_first()
+    {
+        await using var store = await NewStoreAsync();
+        var at = new DateTimeOffset(2026, 12, 1, 9, 30, 0, 789, TimeSpan.Zero);
+        AuditRecord Record(int i) => new(0, at.AddSeconds(i), i % 2 == 0 ? "k1" : null, i % 2 == 0 ? "alice" : null, i % 2 == 0 ? "operator" : null,
+            i % 2 == 0 ? "api-key" : "anonymous", "SetSimulatorRate", "PUT", "/api/simulator/rate", i % 3 == 0 ? null : "10.0.0.7", i % 2 == 0 ? 200 : 401);
+        for (var i = 0; i < 5; i++)
+        {
+            await store.AppendAuditAsync(Record(i));
+        }
+
+        var newest = await store.GetAuditAsync(null, 3);
+        Assert.Equal([4, 3, 2], newest.Select(r => (int)(r.At - at).TotalSeconds));
+        Assert.True(newest[0].Id > newest[1].Id && newest[1].Id > newest[2].Id, "ids increase in the order written");
+        Assert.Equal(Record(4) with { Id = newest[0].Id }, newest[0]);
+        Assert.Equal(Record(3) with { Id = newest[1].Id }, newest[1]);
+        var older = await store.GetAuditAsync(newest[^1].Id, 3);
+        Assert.Equal([1, 0], older.Select(r => (int)(r.At - at).TotalSeconds));
+        Assert.Empty(await store.GetAuditAsync(older[^1].Id, 3));
     }
 
     [Fact]

@@ -18,6 +18,7 @@ namespace AkkaFraud.Storage.Internal;
 /// <param name="DefaultNow">Appended to time columns the database fills itself: a default of "now", or nothing.</param>
 /// <param name="Flagged">The condition of the partial alert indexes.</param>
 /// <param name="AlertIndexes">Dialect-only indexes on flagged rows, or nothing.</param>
+/// <param name="SerialKey">A 64-bit primary key the database numbers itself, increasing in the order rows are written.</param>
 internal sealed record SchemaTypes(
     string Text,
     string Integer,
@@ -32,7 +33,8 @@ internal sealed record SchemaTypes(
     string Uuid,
     string DefaultNow,
     string Flagged,
-    string AlertIndexes);
+    string AlertIndexes,
+    string SerialKey);
 
 /// <summary>
 /// The warehouse's tables, the same in both databases but for the type names. Append new versions; never change what
@@ -222,12 +224,33 @@ internal static class Schema
         CREATE UNIQUE INDEX api_keys_active_name ON api_keys (name) WHERE revoked_at IS NULL;
         """;
 
+    /// <summary>
+    /// The audit log, append-only: one row per mutation the API was asked for, granted or not, numbered in the order
+    /// written. It holds who, what and the answer; never a body, a query or a header, so never a secret.
+    /// </summary>
+    private const string AuditLog = """
+        CREATE TABLE audit_log (
+            id             {serial key},
+            at             {time} NOT NULL,
+            actor_id       {text},
+            actor          {text},
+            role           {text},
+            via            {text} NOT NULL,
+            action         {text} NOT NULL,
+            method         {text} NOT NULL,
+            path           {text} NOT NULL,
+            remote_address {text},
+            status         {integer} NOT NULL
+        );
+        """;
+
     public static IReadOnlyList<Migration> Migrations(SchemaTypes types) =>
     [
         new(1, "warehouse", Render(Warehouse, types)),
         new(2, "account index by offset", AccountIndexByOffset),
         new(3, "kafka coordinates name the cluster", Render(KafkaCoordinatesNameTheCluster, types)),
         new(4, "api keys", Render(ApiKeys, types)),
+        new(5, "audit log", Render(AuditLog, types)),
     ];
 
     /// <summary>The SQL with every placeholder replaced; a placeholder the types do not name is a bug, not SQL.</summary>
@@ -239,7 +262,7 @@ internal static class Schema
             ("{text}", types.Text), ("{integer}", types.Integer), ("{bigint}", types.Bigint), ("{double}", types.Double),
             ("{boolean}", types.Boolean), ("{time}", types.Time), ("{amount sum}", types.AmountSum), ("{amount}", types.Amount),
             ("{json}", types.Json), ("{bytes}", types.Bytes), ("{uuid}", types.Uuid), ("{default now}", types.DefaultNow),
-            ("{flagged}", types.Flagged), ("{alert indexes}", types.AlertIndexes),
+            ("{flagged}", types.Flagged), ("{alert indexes}", types.AlertIndexes), ("{serial key}", types.SerialKey),
         ];
         var rendered = sql;
         foreach (var (placeholder, type) in words)

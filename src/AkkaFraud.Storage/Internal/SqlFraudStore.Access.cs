@@ -2,10 +2,11 @@ using System.Data.Common;
 
 namespace AkkaFraud.Storage.Internal;
 
-/// <summary>The store's <see cref="IAccessStore"/> part: API keys, on either database.</summary>
+/// <summary>The store's <see cref="IAccessStore"/> part: API keys and the audit log, on either database.</summary>
 internal sealed partial class SqlFraudStore
 {
     private const string ApiKeyColumns = "key_id, name, role, secret_digest, created_by, created_at, expires_at, revoked_at";
+    private const string AuditColumns = "at, actor_id, actor, role, via, action, method, path, remote_address, status";
 
     public async Task<bool> TryAddApiKeyAsync(StoredApiKey key, CancellationToken cancellationToken = default)
     {
@@ -35,6 +36,27 @@ internal sealed partial class SqlFraudStore
             [keyId, _dialect.Time(at)], cancellationToken);
         return revoked == 1;
     }
+
+    public Task AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return ExecuteAsync("append audit record", $"INSERT INTO audit_log ({AuditColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            [_dialect.Time(record.At), Optional(record.ActorId), Optional(record.Actor), Optional(record.Role), record.Via, record.Action,
+                record.Method, record.Path, Optional(record.RemoteAddress), record.Status], cancellationToken);
+    }
+
+    public Task<IReadOnlyList<AuditRecord>> GetAuditAsync(long? before, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        return QueryAsync("read audit log",
+            $"SELECT id, {AuditColumns} FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2", [before ?? long.MaxValue, limit],
+            r => new AuditRecord(r.GetInt64(0), _dialect.ReadTime(r, 1), OptionalText(r, 2), OptionalText(r, 3), OptionalText(r, 4),
+                r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8), OptionalText(r, 9), r.GetInt32(10)), cancellationToken);
+    }
+
+    private static object Optional(string? text) => (object?)text ?? DBNull.Value;
+
+    private static string? OptionalText(DbDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
 
     private object OptionalTime(DateTimeOffset? time) => time is { } t ? _dialect.Time(t) : DBNull.Value;
 

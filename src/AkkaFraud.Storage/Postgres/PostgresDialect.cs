@@ -32,7 +32,8 @@ internal sealed class PostgresDialect : SqlDialect
         Text: "text", Integer: "integer", Bigint: "bigint", Double: "double precision", Boolean: "boolean",
         Time: "timestamptz", Amount: "numeric(18, 4)", AmountSum: "numeric", Json: "jsonb", Bytes: "bytea", Uuid: "uuid",
         DefaultNow: " DEFAULT now()", Flagged: "is_flagged",
-        AlertIndexes: "CREATE INDEX transactions_alerts_reasons ON transactions USING gin (reasons jsonb_path_ops) WHERE is_flagged;");
+        AlertIndexes: "CREATE INDEX transactions_alerts_reasons ON transactions USING gin (reasons jsonb_path_ops) WHERE is_flagged;",
+        SerialKey: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY");
 
     private readonly NpgsqlDataSource _dataSource;
 
