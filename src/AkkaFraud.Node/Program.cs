@@ -51,8 +51,14 @@ public static partial class Program
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = SecurityHeaders.MaxRequestBodyBytes);
         var app = builder.Build();
-        // Called here, not left to the host: the headers go on every response, a 401 or 403 of the guard too.
+        // Called here, not left to the host: the headers go on every response, and the audit records every mutation,
+        // the guard's 401 and 403 answers too.
         app.UseSecurityHeaders();
+        if (settings.IsWeb)
+        {
+            app.UseAuditTrail();
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapFraudHealth();

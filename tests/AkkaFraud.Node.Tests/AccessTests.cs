@@ -12,6 +12,75 @@ namespace AkkaFraud.Node.Tests;
 public sealed class Access
 {
     [Fact]
+    public async Task Each_mutation_leaves_exactly_one_audit_record_with_its_identity_and_answer_and_no_secret()
+    {
+        await using var node = await TestNode.StartAsync("Simulator:Enabled=false", "Security:AnonymousRole=none");
+        using var created = await node.Admin.PostAsJsonAsync(new Uri("/api/keys", UriKind.Relative), new { name = "ops", role = "operator" });
+        var secret = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("secret").GetString()!;
+        var keyId = secret.Split('_')[1];
+        using var ops = new HttpClient { BaseAddress = node.BaseAddress };
+        ops.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        using var anonymous = new HttpClient { BaseAddress = node.BaseAddress };
+
+        // Reads are not mutations: these leave nothing.
+        await node.Admin.GetStringAsync(new Uri("/api/keys", UriKind.Relative));
+        await ops.GetStringAsync(new Uri("/api/totals", UriKind.Relative));
+
+        var asked = new (HttpClient Client, HttpMethod Method, string Path, object? Body, int Status)[]
+        {
+            (node.Admin, HttpMethod.Post, "/api/keys", new { name = "bad", role = "superuser" }, 400),
+            // This node runs no simulator: the node's own 404 is recorded as what it is, a failure.
+            (ops, HttpMethod.Put, "/api/simulator/rate", new { transactionsPerSecond = 5 }, 404),
+            (ops, HttpMethod.Post, "/api/keys", new { name = "sneaky", role = "admin" }, 403),
+            (anonymous, HttpMethod.Put, "/api/simulator/rate", new { transactionsPerSecond = 9 }, 401),
+            (node.Admin, HttpMethod.Delete, $"/api/keys/{keyId}", null, 200),
+        };
+        foreach (var (client, method, path, body, status) in asked)
+        {
+            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = body is null ? null : JsonContent.Create(body) };
+            using var answer = await client.SendAsync(request);
+            Assert.True((int)answer.StatusCode == status, $"{method} {path}: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+        }
+
+        // The record is written once the answer is given: wait for all six (the key's creation is the first).
+        JsonElement[] records = [];
+        var text = "";
+        for (var attempt = 0; attempt < 50 && records.Length < 6; attempt++)
+        {
+            text = await node.Admin.GetStringAsync(new Uri("/api/audit", UriKind.Relative));
+            records = [.. JsonDocument.Parse(text).RootElement.GetProperty("records").EnumerateArray()];
+            await Task.Delay(records.Length < 6 ? 100 : 0);
+        }
+
+        var seen = Enumerable.Reverse(records).Select(r => (
+            r.GetProperty("action").GetString(), r.GetProperty("method").GetString(), r.GetProperty("path").GetString(),
+            r.GetProperty("actor").GetString(), r.GetProperty("role").GetString(), r.GetProperty("via").GetString(),
+            r.GetProperty("status").GetInt32(), r.GetProperty("outcome").GetString())).ToList();
+        Assert.Equal(
+        [
+            ("CreateKey", "POST", "/api/keys", "admin token", "admin", "admin-token", 201, "ok"),
+            ("CreateKey", "POST", "/api/keys", "admin token", "admin", "admin-token", 400, "failed"),
+            ("SetSimulatorRate", "PUT", "/api/simulator/rate", "ops", "operator", "api-key", 404, "failed"),
+            ("CreateKey", "POST", "/api/keys", "ops", "operator", "api-key", 403, "refused"),
+            ("SetSimulatorRate", "PUT", "/api/simulator/rate", null, null, "anonymous", 401, "refused"),
+            ("RevokeKey", "DELETE", $"/api/keys/{keyId}", "admin token", "admin", "admin-token", 200, "ok"),
+        ], seen);
+        Assert.All(records, r => Assert.Equal("127.0.0.1", r.GetProperty("remoteAddress").GetString()));
+        Assert.Equal(keyId, records.Single(r => r.GetProperty("actor").GetString() == "ops" && r.GetProperty("status").GetInt32() == 404).GetProperty("actorId").GetString());
+        Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestNode.AdminToken, text, StringComparison.Ordinal);
+
+        // Newest first, in pages: 'next' reads the older ones.
+        var first = JsonDocument.Parse(await node.Admin.GetStringAsync(new Uri("/api/audit?limit=4", UriKind.Relative))).RootElement;
+        Assert.Equal(4, first.GetProperty("records").GetArrayLength());
+        var older = JsonDocument.Parse(await node.Admin.GetStringAsync(new Uri($"/api/audit?limit=4&before={first.GetProperty("next").GetInt64()}", UriKind.Relative))).RootElement;
+        Assert.Equal(2, older.GetProperty("records").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, older.GetProperty("next").ValueKind);
+        using var badLimit = await node.Admin.GetAsync(new Uri("/api/audit?limit=0", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+    }
+
+    [Fact]
     public async Task A_key_is_shown_once_grants_its_role_and_once_revoked_grants_nothing()
     {
         await using var node = await TestNode.StartAsync("Simulator:Enabled=false", "Security:AnonymousRole=none");

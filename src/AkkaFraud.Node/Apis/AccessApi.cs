@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace AkkaFraud.Node.Apis;
 
-/// <summary>Who am I, and the API keys (admin): create one (its secret shown once), list them, revoke one.</summary>
+/// <summary>Who am I; the API keys (admin): create one (its secret shown once), list them, revoke one; the audit log (admin).</summary>
 internal static partial class AccessApi
 {
     private const string Example = """{"name": "alice", "role": "analyst", "expiresAt": "2027-06-30T00:00:00Z"}""";
@@ -34,6 +34,11 @@ internal static partial class AccessApi
         keys.MapDelete("/{keyId}", RevokeAsync)
             .WithName("RevokeKey")
             .WithSummary("Revokes an API key: from the next request on, on every web node, it grants nothing.")
+            .RequireRole(Role.Admin);
+        app.MapGet("/api/audit", AuditAsync)
+            .WithName("GetAudit")
+            .WithTags("Access")
+            .WithSummary("The audit log, newest first: every mutation the API was asked for, who asked, from where, and the answer.")
             .RequireRole(Role.Admin);
         return app;
     }
@@ -93,6 +98,37 @@ internal static partial class AccessApi
 
         return TypedResults.Ok(Dto(key, now));
     }
+
+    internal static async Task<Results<Ok<AuditPageDto>, BadRequest<ErrorResponse>>> AuditAsync(
+        string? limit, string? before, IAccessStore store, CancellationToken cancellationToken)
+    {
+        if (!Query.TryInt(limit, nameof(limit), 50, 1, MaxAuditPage, out var pageSize, out var error))
+        {
+            return TypedResults.BadRequest(new ErrorResponse(error!));
+        }
+
+        long? beforeId = null;
+        if (!string.IsNullOrEmpty(before))
+        {
+            if (!long.TryParse(before, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) || parsed < 1)
+            {
+                return TypedResults.BadRequest(new ErrorResponse("'before' must be a record's id (a whole number from 1), as the previous page's 'next' gives it."));
+            }
+
+            beforeId = parsed;
+        }
+
+        // One more than asked tells whether an older page exists.
+        var records = await store.GetAuditAsync(beforeId, pageSize + 1, cancellationToken);
+        var page = records.Take(pageSize).Select(Dto).ToList();
+        return TypedResults.Ok(new AuditPageDto(page, records.Count > pageSize ? page[^1].Id : null));
+    }
+
+    private const int MaxAuditPage = 500;
+
+    private static AuditRecordDto Dto(AuditRecord r) => new(
+        r.Id, r.At, r.Actor, r.ActorId, r.Role, r.Via, r.Action, r.Method, r.Path, r.RemoteAddress, r.Status,
+        r.Status < 400 ? "ok" : r.Status is 401 or 403 or 429 ? "refused" : "failed");
 
     private static ApiKeyDto Dto(StoredApiKey key, DateTimeOffset now) => new(
         key.KeyId, key.Name, key.Role, key.CreatedBy, key.CreatedAt, key.ExpiresAt, key.RevokedAt,

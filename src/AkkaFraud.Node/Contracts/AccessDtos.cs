@@ -19,3 +19,25 @@ public sealed record ApiKeyDto(
 public sealed record CreatedKeyDto(ApiKeyDto Key, string Secret);
 
 public sealed record ApiKeyListDto(IReadOnlyList<ApiKeyDto> Keys);
+
+/// <summary>One mutation the API was asked for, granted or not.</summary>
+/// <param name="Id">Its number in the log: higher is later.</param>
+/// <param name="At">When it was answered.</param>
+/// <param name="Actor">The identity's name; null for an anonymous request (or one whose credential was refused).</param>
+/// <param name="ActorId">The key's id or "admin-token"; null when anonymous.</param>
+/// <param name="Role">The identity's role; null when anonymous.</param>
+/// <param name="Via">"api-key", "admin-token" or "anonymous".</param>
+/// <param name="Action">The endpoint's name, e.g. "CreateKey" or "SetSimulatorRate".</param>
+/// <param name="Method">The HTTP method.</param>
+/// <param name="Path">The path, without its query.</param>
+/// <param name="RemoteAddress">The client's address as the node saw it.</param>
+/// <param name="Status">The answer's HTTP status.</param>
+/// <param name="Outcome">"ok" (2xx or 3xx), "refused" (401, 403 or 429) or "failed" (any other).</param>
+public sealed record AuditRecordDto(
+    long Id, DateTimeOffset At, string? Actor, string? ActorId, string? Role, string Via, string Action, string Method, string Path,
+    string? RemoteAddress, int Status, string Outcome);
+
+/// <summary>A page of the audit log, newest first.</summary>
+/// <param name="Records">The records.</param>
+/// <param name="Next">The <c>before</c> that reads the next, older page; null on the last page.</param>
+public sealed record AuditPageDto(IReadOnlyList<AuditRecordDto> Records, long? Next);
