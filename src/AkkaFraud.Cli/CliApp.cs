@@ -45,6 +45,7 @@ internal static class CliApp
                 keys.AddCommand<KeyListCommand>("list").WithDescription("Every key with its role and state; never a secret.");
                 keys.AddCommand<KeyRevokeCommand>("revoke").WithDescription("Revokes a key, by id or name: it grants nothing from the next request on.");
             });
+            config.AddCommand<AuditCommand>("audit").WithDescription("The audit log, newest first: who changed what, from where, and the answer (admin).");
             config.AddBranch("alerts", alerts =>
             {
                 alerts.SetDescription("Fraud alerts.");

@@ -88,6 +88,18 @@ public sealed class Cli_against_a_node : IAsyncLifetime
         Assert.True(revoke.ExitCode == 0 && revoke.Out.Contains(keyId, StringComparison.Ordinal), revoke.ToString());
         var revoked = await CliProcess.RunAsync(viewer, "cluster", "members");
         Assert.True(revoked.ExitCode == 4 && revoked.Error.Contains("revoked", StringComparison.Ordinal), revoked.ToString());
+
+        // The audit names who did each of it: the admin's revoke, and the viewer's refused leave.
+        var audit = await CliProcess.RunAsync(Admin, "audit", "--limit", "500", "--json");
+        Assert.True(audit.ExitCode == 0, audit.ToString());
+        var records = JsonDocument.Parse(audit.Out).RootElement.GetProperty("records").EnumerateArray().ToList();
+        Assert.Single(records, r => r.GetProperty("action").GetString() == "RevokeKey" && r.GetProperty("path").GetString() == $"/api/keys/{keyId}"
+            && r.GetProperty("actor").GetString() == "admin token" && r.GetProperty("status").GetInt32() == 200);
+        Assert.Single(records, r => r.GetProperty("actor").GetString() == "cli-viewer" && r.GetProperty("role").GetString() == "viewer"
+            && r.GetProperty("status").GetInt32() == 403 && r.GetProperty("outcome").GetString() == "refused");
+        Assert.DoesNotContain(secret, audit.Out, StringComparison.Ordinal);
+        var auditTable = await CliProcess.RunAsync(Admin, "audit");
+        Assert.True(auditTable.ExitCode == 0 && auditTable.Out.Contains("RevokeKey", StringComparison.Ordinal), auditTable.ToString());
     }
 
     [Fact]
