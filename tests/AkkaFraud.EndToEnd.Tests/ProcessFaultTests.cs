@@ -70,8 +70,10 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
     public async Task A_scorer_that_joins_mid_stream_takes_partitions_and_nothing_is_lost_or_doubled()
     {
         await using var cluster = await ProcessCluster.StartAsync(published, output, scorers: 2, Records, seed: 813, spareScorers: 1);
-        // Slow enough that records still arrive once the new process has started and joined.
-        var production = await cluster.StreamUntilCommittedAsync(0.3, recordsPerSecond: 1_000);
+        // The last tenth of the records waits until the joiner owns partitions: the group's rebalance alone took 15 s
+        // once in CI, and at a fixed rate the stream had ended before the joiner owned anything.
+        var joined = new TaskCompletionSource();
+        var production = await cluster.StreamUntilCommittedAsync(0.3, recordsPerSecond: 1_000, lastTenthAfter: joined.Task);
         var committed = (await cluster.Store.GetTotalsAsync()).Transactions;
         Assert.True(committed < cluster.Oracle.Transactions, $"work must be pending: {committed} of {cluster.Oracle.Transactions} committed");
 
@@ -79,10 +81,12 @@ public sealed class Killing_node_processes(PublishedNode published, ITestOutputH
         await joiner.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
         await cluster.WaitUntilPartitionsSpreadAsync();
         Assert.NotEmpty(ProcessCluster.OwnedPartitions(joiner));
-        Assert.False(production.IsCompleted, "the new scorer must have taken its partitions while records were still arriving");
+        joined.SetResult();
 
         await production;
         await cluster.AssertEverythingMatchesTheOracleAsync();
+        var scoredByJoiner = await joiner.CounterAsync("akkafraud_transactions_scored") ?? 0;
+        Assert.True(scoredByJoiner > 0, $"the joiner owns partitions {string.Join(", ", ProcessCluster.OwnedPartitions(joiner))} but scored nothing:\n{joiner.Output}");
     }
 
     [Fact]

@@ -177,24 +177,32 @@ public sealed partial class ProcessCluster : IAsyncDisposable
 
     /// <summary>
     /// Produces the oracle's records at a steady rate in the background, every 100th with garbage headers, and the
-    /// hostile records once a fifth of them is out.
+    /// hostile records once a fifth of them is out. With <paramref name="lastTenthAfter"/>, the last tenth waits for
+    /// that task: a fault test can be sure records still arrive after its fault, however slow the box.
     /// </summary>
-    public Task ProduceSteadily(int recordsPerSecond = 3_000) => Task.Run(async () =>
+    public Task ProduceSteadily(int recordsPerSecond = 3_000, Task? lastTenthAfter = null) => Task.Run(async () =>
     {
         var first = Oracle.Records.Count / 5;
+        var last = Oracle.Records.Count - Oracle.Records.Count / 10;
         await Oracle.ProduceAsync(Kafka.BootstrapServers, "transactions", Oracle.Paced(Oracle.Records.Take(first), recordsPerSecond), headersEvery: 100);
         await HostileRecords.ProduceAsync(Kafka.BootstrapServers, "transactions", Oracle.Records[first].Timestamp);
-        await Oracle.ProduceAsync(Kafka.BootstrapServers, "transactions", Oracle.Paced(Oracle.Records.Skip(first), recordsPerSecond), headersEvery: 100);
+        await Oracle.ProduceAsync(Kafka.BootstrapServers, "transactions", Oracle.Paced(Oracle.Records.Take(last).Skip(first), recordsPerSecond), headersEvery: 100);
+        if (lastTenthAfter is not null)
+        {
+            await lastTenthAfter;
+        }
+
+        await Oracle.ProduceAsync(Kafka.BootstrapServers, "transactions", Oracle.Paced(Oracle.Records.Skip(last), recordsPerSecond), headersEvery: 100);
     });
 
     /// <summary>
     /// Waits until the scorers share the partitions, starts <see cref="ProduceSteadily"/> and returns its task once
     /// <paramref name="share"/> of the oracle's transactions are committed: the moment to inject a fault.
     /// </summary>
-    public async Task<Task> StreamUntilCommittedAsync(double share, int recordsPerSecond = 3_000)
+    public async Task<Task> StreamUntilCommittedAsync(double share, int recordsPerSecond = 3_000, Task? lastTenthAfter = null)
     {
         await WaitUntilPartitionsSpreadAsync();
-        var production = ProduceSteadily(recordsPerSecond);
+        var production = ProduceSteadily(recordsPerSecond, lastTenthAfter);
         await WaitForShareAsync(share);
         return production;
     }
