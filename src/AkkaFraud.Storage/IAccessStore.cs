@@ -1,8 +1,9 @@
 namespace AkkaFraud.Storage;
 
 /// <summary>
-/// The warehouse's part in access control: the API keys, each stored as a digest of its secret (never the secret),
-/// so that every web node of a cluster knows every key, and a revocation is in force on all of them at once.
+/// The warehouse's part in access control: the API keys and browser sessions, each stored as a digest of its secret
+/// (never the secret), so that every web node of a cluster knows every key and session, and a revocation is in force
+/// on all of them at once; and the audit log.
 /// </summary>
 public interface IAccessStore
 {
@@ -17,6 +18,15 @@ public interface IAccessStore
 
     /// <summary>Revokes the key as of <paramref name="at"/>; false when no key that is not revoked has this id.</summary>
     Task<bool> RevokeApiKeyAsync(string keyId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new session, and forgets every session that expired before it began.</summary>
+    Task AddSessionAsync(StoredSession session, CancellationToken cancellationToken = default);
+
+    /// <summary>The session stored under this digest and not yet expired at <paramref name="now"/>; null when there is none.</summary>
+    Task<StoredSession?> GetSessionAsync(string sessionDigest, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets the session (sign-out); false when there was none.</summary>
+    Task<bool> EndSessionAsync(string sessionDigest, CancellationToken cancellationToken = default);
 
     /// <summary>Appends a record to the audit log (its <see cref="AuditRecord.Id"/> is ignored: the log numbers it).</summary>
     Task AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken = default);
@@ -43,6 +53,13 @@ public sealed record StoredApiKey(
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? RevokedAt);
+
+/// <summary>A browser session as stored.</summary>
+/// <param name="SessionDigest">Hex SHA-256 of the cookie's secret: the secret itself is only in the browser.</param>
+/// <param name="Credential">What it was opened with, checked again on every request: an API key's id, or a binding to the admin token.</param>
+/// <param name="CreatedAt">When it was opened.</param>
+/// <param name="ExpiresAt">When it ends unless signed out before.</param>
+public sealed record StoredSession(string SessionDigest, string Credential, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
 
 /// <summary>One mutation the API was asked for, granted or not. It never holds a secret: no body, no query, no header.</summary>
 /// <param name="Id">Its number in the log, increasing in the order written.</param>

@@ -29,7 +29,7 @@ public abstract class FraudStoreContract
         try
         {
             Assert.All(stores, s => Assert.Equal(Provider, s.Provider));
-            Assert.Equal([1, 2, 3, 4, 5], await AppliedMigrationsAsync(settings));
+            Assert.Equal([1, 2, 3, 4, 5, 6], await AppliedMigrationsAsync(settings));
             Assert.IsType<BatchCommitted>(await stores[3].WriteBatchAsync(Batch([Scored("t-1")], new OffsetCommit(P(0), null, 1))));
         }
         finally
@@ -42,7 +42,7 @@ public abstract class FraudStoreContract
 
         // A restart finds the schema current and the data in place.
         await using var reopened = await FraudStoreFactory.CreateAsync(settings);
-        Assert.Equal([1, 2, 3, 4, 5], await AppliedMigrationsAsync(settings));
+        Assert.Equal([1, 2, 3, 4, 5, 6], await AppliedMigrationsAsync(settings));
         Assert.Equal(Scored("t-1"), await reopened.GetTransactionAsync("t-1"));
     }
 
@@ -605,6 +605,29 @@ public abstract class FraudStoreContract
         var older = await store.GetAuditAsync(newest[^1].Id, 3);
         Assert.Equal([1, 0], older.Select(r => (int)(r.At - at).TotalSeconds));
         Assert.Empty(await store.GetAuditAsync(older[^1].Id, 3));
+    }
+
+    [Fact]
+    public async Task A_session_is_found_until_it_expires_or_ends_and_a_new_one_forgets_the_expired()
+    {
+        await using var store = await NewStoreAsync();
+        var at = new DateTimeOffset(2026, 12, 1, 9, 30, 0, 123, TimeSpan.Zero);
+        var old = new StoredSession("d-old", "k1", at, at.AddHours(1));
+        await store.AddSessionAsync(old);
+
+        Assert.Equal(old, await store.GetSessionAsync("d-old", at.AddMinutes(59)));
+        Assert.Null(await store.GetSessionAsync("d-old", at.AddHours(1)));
+        Assert.Null(await store.GetSessionAsync("d-unknown", at));
+
+        // Opening a session after the old one expired forgets it: it is gone even for a clock that runs behind.
+        var recent = new StoredSession("d-recent", "admin-token:abc", at.AddHours(2), at.AddHours(14));
+        await store.AddSessionAsync(recent);
+        Assert.Null(await store.GetSessionAsync("d-old", at));
+        Assert.Equal(recent, await store.GetSessionAsync("d-recent", at.AddHours(3)));
+
+        Assert.True(await store.EndSessionAsync("d-recent"));
+        Assert.Null(await store.GetSessionAsync("d-recent", at.AddHours(3)));
+        Assert.False(await store.EndSessionAsync("d-recent"));
     }
 
     [Fact]

@@ -244,6 +244,20 @@ internal static class Schema
         );
         """;
 
+    /// <summary>
+    /// Browser sessions, each under the digest of its cookie's secret (the cookie itself is never stored), with the
+    /// credential it was opened with, which every request re-checks: revoking the key ends its sessions.
+    /// </summary>
+    private const string Sessions = """
+        CREATE TABLE sessions (
+            session_digest {text} NOT NULL PRIMARY KEY,
+            credential     {text} NOT NULL,
+            created_at     {time} NOT NULL,
+            expires_at     {time} NOT NULL
+        );
+        CREATE INDEX sessions_expiry ON sessions (expires_at);
+        """;
+
     public static IReadOnlyList<Migration> Migrations(SchemaTypes types) =>
     [
         new(1, "warehouse", Render(Warehouse, types)),
@@ -251,6 +265,7 @@ internal static class Schema
         new(3, "kafka coordinates name the cluster", Render(KafkaCoordinatesNameTheCluster, types)),
         new(4, "api keys", Render(ApiKeys, types)),
         new(5, "audit log", Render(AuditLog, types)),
+        new(6, "sessions", Render(Sessions, types)),
     ];
 
     /// <summary>The SQL with every placeholder replaced; a placeholder the types do not name is a bug, not SQL.</summary>

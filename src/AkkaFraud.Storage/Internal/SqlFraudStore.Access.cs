@@ -2,7 +2,7 @@ using System.Data.Common;
 
 namespace AkkaFraud.Storage.Internal;
 
-/// <summary>The store's <see cref="IAccessStore"/> part: API keys and the audit log, on either database.</summary>
+/// <summary>The store's <see cref="IAccessStore"/> part: API keys, sessions and the audit log, on either database.</summary>
 internal sealed partial class SqlFraudStore
 {
     private const string ApiKeyColumns = "key_id, name, role, secret_digest, created_by, created_at, expires_at, revoked_at";
@@ -35,6 +35,30 @@ internal sealed partial class SqlFraudStore
         var revoked = await ExecuteAsync("revoke api key", "UPDATE api_keys SET revoked_at = $2 WHERE key_id = $1 AND revoked_at IS NULL",
             [keyId, _dialect.Time(at)], cancellationToken);
         return revoked == 1;
+    }
+
+    public async Task AddSessionAsync(StoredSession session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        await ExecuteAsync("forget expired sessions", "DELETE FROM sessions WHERE expires_at <= $1", [_dialect.Time(session.CreatedAt)], cancellationToken);
+        await ExecuteAsync("add session", "INSERT INTO sessions (session_digest, credential, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+            [session.SessionDigest, session.Credential, _dialect.Time(session.CreatedAt), _dialect.Time(session.ExpiresAt)], cancellationToken);
+    }
+
+    public async Task<StoredSession?> GetSessionAsync(string sessionDigest, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionDigest);
+        var sessions = await QueryAsync("read session",
+            "SELECT session_digest, credential, created_at, expires_at FROM sessions WHERE session_digest = $1 AND expires_at > $2",
+            [sessionDigest, _dialect.Time(now)],
+            r => new StoredSession(r.GetString(0), r.GetString(1), _dialect.ReadTime(r, 2), _dialect.ReadTime(r, 3)), cancellationToken);
+        return sessions.Count == 0 ? null : sessions[0];
+    }
+
+    public async Task<bool> EndSessionAsync(string sessionDigest, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionDigest);
+        return await ExecuteAsync("end session", "DELETE FROM sessions WHERE session_digest = $1", [sessionDigest], cancellationToken) == 1;
     }
 
     public Task AppendAuditAsync(AuditRecord record, CancellationToken cancellationToken = default)
