@@ -44,7 +44,8 @@ public static partial class Program
             .AddLiveFeed(settings)
             .AddSimulatedTraffic(settings)
             .AddClusterManagement(settings)
-            .AddAccessControl()
+            .AddAccessControl(settings)
+            .AddRequestLimits(settings)
             .AddFraudHealthChecks(settings)
             .AddFraudTelemetry()
             .AddNodeOpenApi();
@@ -52,14 +53,27 @@ public static partial class Program
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = SecurityHeaders.MaxRequestBodyBytes);
         var app = builder.Build();
         // Called here, not left to the host: the headers go on every response, and the audit records every mutation,
-        // the guard's 401 and 403 answers too.
+        // the limiter's 429 and the guard's 401 and 403 answers too.
         app.UseSecurityHeaders();
         if (settings.IsWeb)
         {
             app.UseAuditTrail();
         }
 
+        if (settings.Security.CorsOrigins.Count > 0)
+        {
+            app.UseCors();
+        }
+
+        app.UseRateLimiter();
+
         app.UseAuthentication();
+        if (settings.IsWeb)
+        {
+            app.UseLoginLinks();
+            app.UseCsrfProtection();
+        }
+
         app.UseAuthorization();
         app.MapFraudHealth();
         app.MapFraudMetrics();

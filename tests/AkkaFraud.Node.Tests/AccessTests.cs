@@ -176,6 +176,32 @@ public sealed class Access
     }
 
     [Fact]
+    public async Task Requests_past_an_address_limit_are_answered_429_and_recorded_but_probes_are_not_limited()
+    {
+        await using var node = await TestNode.StartAsync("Simulator:Enabled=false", "Security:RequestsPerMinute=10");
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            using var response = await node.Http.GetAsync(new Uri("/api/totals", UriKind.Relative));
+            answers.Add(response.StatusCode);
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 10), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], answers);
+        using var limited = await node.Admin.PutAsJsonAsync(new Uri("/api/simulator/rate", UriKind.Relative), new { transactionsPerSecond = 5 });
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("60", Assert.Single(limited.Headers.GetValues("Retry-After")));
+        Assert.Contains("Security:RequestsPerMinute is 10", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await node.Http.GetAsync(new Uri("/ready", UriKind.Relative))).StatusCode);
+        }
+
+        // The refused change is in the audit log, read straight from the warehouse: the API would answer 429 too.
+        var record = (await node.Store.GetAuditAsync(null, 1))[0];
+        Assert.Equal(("SetSimulatorRate", 429), (record.Action, record.Status));
+    }
+
+    [Fact]
     public async Task Embedded_mode_lets_a_request_without_credentials_read_but_not_change_anything()
     {
         await using var node = await TestNode.StartAsync("Simulator:Enabled=false");

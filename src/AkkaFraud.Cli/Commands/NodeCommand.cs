@@ -13,7 +13,7 @@ internal class NodeSettings : CommandSettings
     public string? Url { get; init; }
 
     [CommandOption("--token <TOKEN>")]
-    [Description("An API key or the admin token (default: AKKAFRAUD_KEY, else AKKAFRAUD_ADMIN_TOKEN).")]
+    [Description("An API key, the admin token or an identity provider's token (default: AKKAFRAUD_KEY, else AKKAFRAUD_ADMIN_TOKEN).")]
     public string? Token { get; init; }
 
     [CommandOption("--json")]

@@ -9,7 +9,10 @@ using Microsoft.Extensions.Options;
 
 namespace AkkaFraud.Node.Apis;
 
-/// <summary>Who am I; the API keys (admin): create one (its secret shown once), list them, revoke one; the audit log (admin).</summary>
+/// <summary>
+/// Who am I; the browser session (sign in with a key, sign out); the API keys (admin): create one (its secret shown
+/// once), list them, revoke one; the audit log (admin).
+/// </summary>
 internal static partial class AccessApi
 {
     private const string Example = """{"name": "alice", "role": "analyst", "expiresAt": "2027-06-30T00:00:00Z"}""";
@@ -20,6 +23,19 @@ internal static partial class AccessApi
             .WithName("WhoAmI")
             .WithTags("Access")
             .WithSummary("The identity and role this request has: the credential's, or the node's anonymous role.")
+            .AllowAnonymous();
+        app.MapPost("/api/session", SignInAsync)
+            .WithName("SignIn")
+            .WithTags("Access")
+            .WithSummary("Exchanges an API key or the admin token for a browser session: an HttpOnly, SameSite=Strict cookie, and the CSRF token its changes must carry.")
+            .Accepts<SignInRequest>("application/json")
+            .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized)
+            .Produces<ErrorResponse>(StatusCodes.Status429TooManyRequests)
+            .AllowAnonymous();
+        app.MapDelete("/api/session", SignOutAsync)
+            .WithName("SignOut")
+            .WithTags("Access")
+            .WithSummary("Ends the request's browser session on every web node and clears its cookie.")
             .AllowAnonymous();
         var keys = app.MapGroup("/api/keys").WithTags("Access");
         keys.MapGet("", ListAsync)
@@ -44,8 +60,43 @@ internal static partial class AccessApi
     }
 
     internal static WhoAmIDto WhoAmI(HttpContext context, NodeSettings settings) => Identity.Of(context.User) is { } identity
-        ? new WhoAmIDto(true, identity.Name, identity.Via == Identity.ViaApiKey ? identity.Id : null, Roles.Name(identity.Role), identity.Via)
-        : new WhoAmIDto(false, null, null, settings.AnonymousRole is { } role ? Roles.Name(role) : null, "anonymous");
+        ? new WhoAmIDto(true, identity.Name, identity.KeyId, Roles.Name(identity.Role), identity.Via, Sessions.CsrfTokenOf(context))
+        : new WhoAmIDto(false, null, null, settings.AnonymousRole is { } role ? Roles.Name(role) : null, "anonymous", null);
+
+    internal static async Task<Results<Ok<SessionDto>, BadRequest<ErrorResponse>, JsonHttpResult<ErrorResponse>>> SignInAsync(
+        HttpContext context, Credentials credentials, Sessions sessions, CredentialThrottle throttle, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        const string SignInExample = """{"key": "akf_…"}""";
+        var (body, error) = await JsonBody.ReadAsync<SignInRequest>(context.Request, json.Value.SerializerOptions, SignInExample, cancellationToken);
+        if (body?.Key is not { Length: > 0 } key)
+        {
+            return TypedResults.BadRequest(new ErrorResponse(error ?? $"'key' is missing: send an API key or the admin token, e.g. {SignInExample}."));
+        }
+
+        if (throttle.IsThrottled(context))
+        {
+            context.Response.Headers.RetryAfter = ((int)CredentialThrottle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Json(new ErrorResponse((string)context.Items[KeyAuthentication.ProblemItem]!), statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
+        var (identity, problem) = await credentials.CheckAsync(key.Trim(), cancellationToken);
+        if (identity is null)
+        {
+            throttle.CountRefusal(context);
+            return TypedResults.Json(new ErrorResponse(problem!), statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        var session = await sessions.OpenAsync(context, identity, cancellationToken);
+        // The audit names who signed in, though this request itself came without credentials.
+        context.User = identity.ToPrincipal(KeyAuthentication.SchemeName);
+        return TypedResults.Ok(session);
+    }
+
+    internal static async Task<NoContent> SignOutAsync(HttpContext context, Sessions sessions, CancellationToken cancellationToken)
+    {
+        await sessions.EndAsync(context, cancellationToken);
+        return TypedResults.NoContent();
+    }
 
     internal static async Task<ApiKeyListDto> ListAsync(IAccessStore store, TimeProvider clock, CancellationToken cancellationToken) =>
         new([.. (await store.GetApiKeysAsync(cancellationToken)).Select(k => Dto(k, clock.GetUtcNow()))]);

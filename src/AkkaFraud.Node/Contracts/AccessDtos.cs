@@ -5,8 +5,20 @@ namespace AkkaFraud.Node.Contracts;
 /// <param name="Name">The key's name ("admin token" for the admin token); null when anonymous.</param>
 /// <param name="KeyId">The key's id; null when anonymous or the admin token.</param>
 /// <param name="Role">The role in force: the credential's, or the anonymous role of this node (null for none).</param>
-/// <param name="Via">"api-key", "admin-token" or "anonymous".</param>
-public sealed record WhoAmIDto(bool Authenticated, string? Name, string? KeyId, string? Role, string Via);
+/// <param name="Via">"api-key", "admin-token", "session", "jwt" or "anonymous".</param>
+/// <param name="CsrfToken">For a request of a browser session: the token its changes send as X-CSRF-Token; null otherwise.</param>
+public sealed record WhoAmIDto(bool Authenticated, string? Name, string? KeyId, string? Role, string Via, string? CsrfToken);
+
+/// <summary>Sign-in: the API key or admin token that opens a browser session.</summary>
+public sealed record SignInRequest(string? Key);
+
+/// <summary>A browser session just opened; its cookie came with the answer.</summary>
+/// <param name="Name">Who signed in: the key's name, or "admin token".</param>
+/// <param name="Role">The role the session has.</param>
+/// <param name="Via">"session".</param>
+/// <param name="CsrfToken">What every change of this session sends as X-CSRF-Token.</param>
+/// <param name="ExpiresAt">When the session ends unless signed out before.</param>
+public sealed record SessionDto(string Name, string Role, string Via, string CsrfToken, DateTimeOffset ExpiresAt);
 
 /// <summary>A new API key: its name, its role and, optionally, when it expires.</summary>
 public sealed record CreateKeyRequest(string? Name, string? Role, DateTimeOffset? ExpiresAt);
@@ -26,7 +38,7 @@ public sealed record ApiKeyListDto(IReadOnlyList<ApiKeyDto> Keys);
 /// <param name="Actor">The identity's name; null for an anonymous request (or one whose credential was refused).</param>
 /// <param name="ActorId">The key's id or "admin-token"; null when anonymous.</param>
 /// <param name="Role">The identity's role; null when anonymous.</param>
-/// <param name="Via">"api-key", "admin-token" or "anonymous".</param>
+/// <param name="Via">"api-key", "admin-token", "session", "jwt" or "anonymous".</param>
 /// <param name="Action">The endpoint's name, e.g. "CreateKey" or "SetSimulatorRate".</param>
 /// <param name="Method">The HTTP method.</param>
 /// <param name="Path">The path, without its query.</param>

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using AkkaFraud.Cluster;
 using AkkaFraud.Cluster.Pipeline;
+using AkkaFraud.Node.Security;
 using AkkaFraud.Storage;
 using AkkaFraud.Streams.Kafka;
 
@@ -50,7 +51,10 @@ internal sealed record NodeSettings
     /// The role of a request without credentials: viewer by default in embedded mode (a local demo), none (null) in a
     /// cluster, where every request needs an API key or the admin token.
     /// </summary>
-    public required Security.Role? AnonymousRole { get; init; }
+    public required Role? AnonymousRole { get; init; }
+
+    /// <summary>Identity providers, sessions, throttling of refused credentials, CORS.</summary>
+    public SecuritySettings Security { get; init; } = new();
 
     public bool IsScorer => Akka.IsScorer;
 
@@ -126,14 +130,15 @@ internal sealed record NodeSettings
             AdminToken = token,
             AdminTokenGenerated = generated,
             AnonymousRole = ReadAnonymousRole(configuration["Security:AnonymousRole"], mode),
+            Security = SecuritySettings.Load(configuration),
         };
     }
 
-    private static Security.Role? ReadAnonymousRole(string? configured, NodeMode mode)
+    private static Role? ReadAnonymousRole(string? configured, NodeMode mode)
     {
         if (string.IsNullOrWhiteSpace(configured))
         {
-            return mode == NodeMode.Embedded ? Security.Role.Viewer : null;
+            return mode == NodeMode.Embedded ? Role.Viewer : null;
         }
 
         if (configured.Trim().Equals("none", StringComparison.OrdinalIgnoreCase))
@@ -141,10 +146,10 @@ internal sealed record NodeSettings
             return null;
         }
 
-        return Security.Roles.TryParse(configured, out var role)
+        return Roles.TryParse(configured, out var role)
             ? role
             : throw new NodeConfigurationException(
-                $"{AnonymousRoleVariable} is \"{configured}\": it must be none, {Security.Roles.Choices} (the role of a request without credentials).");
+                $"{AnonymousRoleVariable} is \"{configured}\": it must be none, {Roles.Choices} (the role of a request without credentials).");
     }
 
     private static T Bind<T>(Func<T> bind)

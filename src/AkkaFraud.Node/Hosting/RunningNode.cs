@@ -13,6 +13,7 @@ internal sealed class RunningNode : IAsyncDisposable
         App = app;
         Settings = settings;
         Infrastructure = infrastructure;
+        LoginToken = settings.IsWeb ? app.Services.GetRequiredService<Security.LoginLinks>().Issue() : null;
     }
 
     public WebApplication App { get; }
@@ -22,6 +23,14 @@ internal sealed class RunningNode : IAsyncDisposable
     public NodeInfrastructure Infrastructure { get; }
 
     public IServiceProvider Services => App.Services;
+
+    /// <summary>Embedded mode's one-time sign-in token (the banner's link); null in a cluster.</summary>
+    public string? LoginToken { get; }
+
+    /// <summary>The banner's one-time sign-in link; null in a cluster.</summary>
+    public string? LoginLink => LoginToken is { } token ? $"{Dashboard}/?{Security.LoginLinks.QueryName}={token}" : null;
+
+    private string Dashboard => Addresses is [var first, ..] ? first : Settings.Urls;
 
     /// <summary>The addresses Kestrel listens on (the real ports, also when port 0 was asked for).</summary>
     public IReadOnlyList<string> Addresses =>
@@ -48,8 +57,7 @@ internal sealed class RunningNode : IAsyncDisposable
     public string Banner()
     {
         var text = new StringBuilder();
-        var addresses = Addresses;
-        var dashboard = addresses.Count > 0 ? addresses[0] : Settings.Urls;
+        var dashboard = Dashboard;
         if (Settings.Mode == NodeMode.Embedded)
         {
             text.Append(CultureInfo.InvariantCulture,
@@ -64,6 +72,11 @@ internal sealed class RunningNode : IAsyncDisposable
         if (Settings.IsWeb)
         {
             text.Append(CultureInfo.InvariantCulture, $"  Dashboard:   {dashboard}\n");
+            if (LoginLink is { } link)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  Sign in:     {link}  (opens an admin session once; then sign in with the admin token)\n");
+            }
+
             text.Append(Settings.AdminTokenGenerated
                 ? $"  Admin token: {Settings.AdminToken}  (generated for this run; set {NodeSettings.AdminTokenVariable} to choose one)\n"
                 : $"  Admin token: from {NodeSettings.AdminTokenVariable}\n");

@@ -48,12 +48,36 @@ internal static class AccessEndpoints
             .Produces<ErrorResponse>(StatusCodes.Status401Unauthorized)
             .Produces<ErrorResponse>(StatusCodes.Status403Forbidden);
 
-    public static IServiceCollection AddAccessControl(this IServiceCollection services)
+    /// <summary>
+    /// The schemes behind one default: a bearer credential that looks like a JWT goes to the identity provider's
+    /// handler (when one is configured), anything else to the node's own keys and sessions, which answer every refusal.
+    /// </summary>
+    public const string SelectingScheme = "akkafraud-select";
+
+    public static IServiceCollection AddAccessControl(this IServiceCollection services, NodeSettings settings)
     {
         services.AddSingleton<Credentials>();
+        services.AddSingleton<Sessions>();
+        services.AddSingleton<CredentialThrottle>();
+        services.AddSingleton<LoginLinks>();
         services.AddSingleton<IAuthorizationHandler, RoleRequirementHandler>();
-        services.AddAuthentication(KeyAuthentication.SchemeName)
+        var jwt = settings.Security.Jwt;
+        var authentication = services.AddAuthentication(SelectingScheme)
+            .AddPolicyScheme(SelectingScheme, null, options =>
+            {
+                options.ForwardDefaultSelector = context =>
+                    jwt is not null && KeyAuthentication.Presented(context.Request) is { } presented && JwtAuthentication.LooksLikeJwt(presented)
+                        ? JwtAuthentication.SchemeName
+                        : KeyAuthentication.SchemeName;
+                options.ForwardChallenge = KeyAuthentication.SchemeName;
+                options.ForwardForbid = KeyAuthentication.SchemeName;
+            })
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, KeyAuthentication>(KeyAuthentication.SchemeName, null);
+        if (jwt is not null)
+        {
+            authentication.AddIdentityProviderTokens(jwt);
+        }
+
         services.AddAuthorization(options =>
         {
             foreach (var role in Roles.All)
@@ -61,6 +85,14 @@ internal static class AccessEndpoints
                 options.AddPolicy(PolicyName(role), policy => policy.AddRequirements(new RoleRequirement(role)));
             }
         });
+        if (settings.Security.CorsOrigins.Count > 0)
+        {
+            services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
+                .WithOrigins([.. settings.Security.CorsOrigins])
+                .WithHeaders("Authorization", "Content-Type")
+                .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")));
+        }
+
         return services;
     }
 }

@@ -14,9 +14,6 @@ internal static partial class AuditTrail
     /// <summary>Registered ahead of authentication so that the 401 and 403 answers of the guard are recorded too.</summary>
     public static WebApplication UseAuditTrail(this WebApplication app)
     {
-        var store = app.Services.GetRequiredService<IAccessStore>();
-        var clock = app.Services.GetRequiredService<TimeProvider>();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditTrail).FullName!);
         app.Use(async (context, next) =>
         {
             if (!IsMutation(context))
@@ -33,7 +30,7 @@ internal static partial class AuditTrail
             }
             finally
             {
-                await RecordAsync(context, status, store, clock, logger);
+                await RecordAsync(context, context.GetEndpoint()!.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName, status);
             }
         });
         return app;
@@ -45,12 +42,16 @@ internal static partial class AuditTrail
         && context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>() is not null
         && !context.Request.Path.StartsWithSegments(LiveHub.Path, StringComparison.Ordinal);
 
-    private static async Task RecordAsync(HttpContext context, int status, IAccessStore store, TimeProvider clock, ILogger logger)
+    /// <summary>Records one action of the request's identity: the middleware's for endpoints, and those answered before any (the login link).</summary>
+    public static async Task RecordAsync(HttpContext context, string action, int status)
     {
+        var store = context.RequestServices.GetRequiredService<IAccessStore>();
+        var clock = context.RequestServices.GetRequiredService<TimeProvider>();
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AuditTrail).FullName!);
         var identity = Identity.Of(context.User);
         var record = new AuditRecord(
             0, clock.GetUtcNow(), identity?.Id, identity?.Name, identity is null ? null : Roles.Name(identity.Role), identity?.Via ?? "anonymous",
-            context.GetEndpoint()!.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName, context.Request.Method,
+            action, context.Request.Method,
             context.Request.Path.Value ?? "/", context.Connection.RemoteIpAddress?.ToString(), status);
         LogAction(logger, record.Actor ?? "anonymous", record.Role ?? "no role", record.Method, record.Path, record.Status, record.Action);
         try

@@ -4,12 +4,21 @@ using AkkaFraud.Storage;
 
 namespace AkkaFraud.Node.Security;
 
-/// <summary>Who presented a credential: the key's id and name (or the admin token) and the role it grants.</summary>
+/// <summary>
+/// Who presented a credential: the key's id and name (or the admin token, or a token's subject) and the role it
+/// grants; <see cref="Via"/> says how: an API key or the admin token as a bearer credential, a browser session opened
+/// with one, or an identity provider's token.
+/// </summary>
 internal sealed record Identity(string Id, string Name, Role Role, string Via)
 {
     public const string ViaAdminToken = "admin-token";
     public const string ViaApiKey = "api-key";
+    public const string ViaSession = "session";
+    public const string ViaJwt = "jwt";
     private const string ViaClaim = "akkafraud:via";
+
+    /// <summary>The API key behind this identity, directly or through a session; null for the admin token and tokens.</summary>
+    public string? KeyId => Via == ViaApiKey || (Via == ViaSession && Id != ViaAdminToken) ? Id : null;
 
     public ClaimsPrincipal ToPrincipal(string scheme) => new(new ClaimsIdentity(
         [
@@ -29,10 +38,18 @@ internal sealed record Identity(string Id, string Name, Role Role, string Via)
 /// <summary>
 /// Checks a presented secret: the admin token (<see cref="NodeSettings.AdminTokenVariable"/>, the bootstrap admin) or
 /// an API key, looked up in the warehouse by its id on every request, so a revocation holds at once on every web node.
+/// A session stores what it was opened with (<see cref="BindingOf"/>), and every request of it is checked again here.
 /// </summary>
 internal sealed class Credentials(NodeSettings settings, IAccessStore store, TimeProvider clock)
 {
+    private const string KeyBinding = "key:";
+    private const string AdminTokenBinding = "admin-token:";
     private readonly string? _adminTokenDigest = settings.AdminToken is { } token ? ApiKeyFormat.Digest(token) : null;
+
+    /// <summary>Bound to this admin token, not to "the admin token": a session opened with it ends when the token is changed.</summary>
+    private readonly string? _adminTokenBinding = settings.AdminToken is { } bound ? AdminTokenBinding + ApiKeyFormat.Digest("session:" + bound) : null;
+
+    public static Identity AdminToken { get; } = new(Identity.ViaAdminToken, "admin token", Role.Admin, Identity.ViaAdminToken);
 
     /// <summary>The identity, or why the secret grants nothing (a sentence for the person who sent it).</summary>
     public async Task<(Identity? Identity, string? Problem)> CheckAsync(string presented, CancellationToken cancellationToken)
@@ -40,7 +57,7 @@ internal sealed class Credentials(NodeSettings settings, IAccessStore store, Tim
         var digest = ApiKeyFormat.Digest(presented);
         if (_adminTokenDigest is not null && ApiKeyFormat.DigestsEqual(digest, _adminTokenDigest))
         {
-            return (new Identity(Identity.ViaAdminToken, "admin token", Role.Admin, Identity.ViaAdminToken), null);
+            return (AdminToken, null);
         }
 
         if (!ApiKeyFormat.TryReadId(presented, out var keyId))
@@ -54,6 +71,32 @@ internal sealed class Credentials(NodeSettings settings, IAccessStore store, Tim
             return (null, "The API key is not known here: it was mistyped, or made for another deployment. An admin can create one with `akkafraud keys create`.");
         }
 
+        return Check(key, Identity.ViaApiKey);
+    }
+
+    /// <summary>What a session opened by <paramref name="identity"/> (an API key or the admin token) stores to check it again.</summary>
+    public string BindingOf(Identity identity) => identity.Via == Identity.ViaAdminToken
+        ? _adminTokenBinding ?? throw new InvalidOperationException("no admin token on this node")
+        : KeyBinding + identity.Id;
+
+    /// <summary>The identity of a session's binding now, or why it grants nothing any more.</summary>
+    public async Task<(Identity? Identity, string? Problem)> CheckBindingAsync(string binding, CancellationToken cancellationToken)
+    {
+        if (binding.StartsWith(AdminTokenBinding, StringComparison.Ordinal))
+        {
+            return _adminTokenBinding is not null && ApiKeyFormat.DigestsEqual(binding, _adminTokenBinding)
+                ? (AdminToken with { Via = Identity.ViaSession }, null)
+                : (null, $"The session was opened with an admin token that is no longer {NodeSettings.AdminTokenVariable}: sign in again.");
+        }
+
+        var key = binding.StartsWith(KeyBinding, StringComparison.Ordinal) ? await store.GetApiKeyAsync(binding[KeyBinding.Length..], cancellationToken) : null;
+        return key is null
+            ? (null, "The session's API key is not known here any more: sign in again.")
+            : Check(key, Identity.ViaSession);
+    }
+
+    private (Identity? Identity, string? Problem) Check(StoredApiKey key, string via)
+    {
         if (key.RevokedAt is { } revokedAt)
         {
             return (null, $"The API key '{key.Name}' was revoked at {revokedAt:u}: ask an admin for a new one.");
@@ -65,7 +108,7 @@ internal sealed class Credentials(NodeSettings settings, IAccessStore store, Tim
         }
 
         return Roles.TryParse(key.Role, out var role)
-            ? (new Identity(key.KeyId, key.Name, role, Identity.ViaApiKey), null)
+            ? (new Identity(key.KeyId, key.Name, role, via), null)
             : (null, $"The API key '{key.Name}' names the role '{key.Role}', which this node does not know.");
     }
 }

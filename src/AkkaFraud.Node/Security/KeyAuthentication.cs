@@ -8,12 +8,14 @@ using Microsoft.Extensions.Options;
 namespace AkkaFraud.Node.Security;
 
 /// <summary>
-/// The node's one authentication scheme: <c>Authorization: Bearer &lt;secret&gt;</c>, the secret an API key or the
-/// admin token; on the live hub also <c>?access_token=</c>, as SignalR's clients send it on WebSockets. Its 401 and 403
-/// answers say what was wrong and what the endpoint needs.
+/// The node's own credentials: <c>Authorization: Bearer &lt;secret&gt;</c>, the secret an API key or the admin token
+/// (on the live hub also <c>?access_token=</c>, as SignalR's clients send it on WebSockets), or the browser session's
+/// cookie. It answers every 401, 403 and 429 of the node, an identity provider's tokens' too: each says what was wrong
+/// and what the endpoint needs.
 /// </summary>
 internal sealed class KeyAuthentication(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Credentials credentials)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Credentials credentials,
+    Sessions sessions, CredentialThrottle throttle)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "akkafraud";
@@ -23,27 +25,54 @@ internal sealed class KeyAuthentication(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (Presented(Request) is not { Length: > 0 } presented)
+        if (Presented(Request) is { Length: > 0 } presented)
         {
-            return AuthenticateResult.NoResult();
+            if (throttle.IsThrottled(Context))
+            {
+                return AuthenticateResult.Fail((string)Context.Items[ProblemItem]!);
+            }
+
+            var (identity, problem) = await credentials.CheckAsync(presented, Context.RequestAborted);
+            if (identity is null)
+            {
+                throttle.CountRefusal(Context);
+                Context.Items[ProblemItem] = problem;
+                return AuthenticateResult.Fail(problem!);
+            }
+
+            return Success(identity);
         }
 
-        var (identity, problem) = await credentials.CheckAsync(presented, Context.RequestAborted);
-        if (identity is null)
+        if (Request.Cookies[Sessions.CookieName] is { Length: > 0 } secret)
         {
-            Context.Items[ProblemItem] = problem;
-            return AuthenticateResult.Fail(problem!);
+            var (identity, problem) = await sessions.CheckAsync(secret, Context.RequestAborted);
+            if (identity is null)
+            {
+                // Its answer clears the dead cookie: the next request is anonymous, not refused again.
+                Response.Cookies.Delete(Sessions.CookieName, new CookieOptions { Path = "/" });
+                Context.Items[ProblemItem] = problem;
+                return AuthenticateResult.Fail(problem!);
+            }
+
+            Context.Items[Sessions.SecretItem] = secret;
+            return Success(identity);
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(identity.ToPrincipal(SchemeName), SchemeName));
+        return AuthenticateResult.NoResult();
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items.ContainsKey(CredentialThrottle.ThrottledItem))
+        {
+            Response.Headers.RetryAfter = ((int)CredentialThrottle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return WriteAsync(StatusCodes.Status429TooManyRequests, (string)Context.Items[ProblemItem]!);
+        }
+
         Response.Headers.WWWAuthenticate = "Bearer";
         var needed = Roles.Name(MinimumRole.Of(Context) ?? Role.Admin);
         var message = Context.Items[ProblemItem] as string
-            ?? $"This needs the {needed} role: send 'Authorization: Bearer <key>' with an API key (`akkafraud keys create`) or {NodeSettings.AdminTokenVariable}.";
+            ?? $"This needs the {needed} role: send 'Authorization: Bearer <key>' with an API key (`akkafraud keys create`) or {NodeSettings.AdminTokenVariable}, or sign in on the dashboard.";
         return WriteAsync(StatusCodes.Status401Unauthorized, message);
     }
 
@@ -55,7 +84,11 @@ internal sealed class KeyAuthentication(
             $"'{identity?.Name}' has the role {(identity is null ? "none" : Roles.Name(identity.Role))}; this needs {needed}. An admin can give a key another role by creating a new one.");
     }
 
-    private static string? Presented(HttpRequest request)
+    private static AuthenticateResult Success(Identity identity) =>
+        AuthenticateResult.Success(new AuthenticationTicket(identity.ToPrincipal(SchemeName), SchemeName));
+
+    /// <summary>The bearer credential of the request, if it has one.</summary>
+    public static string? Presented(HttpRequest request)
     {
         const string Bearer = "Bearer ";
         var authorization = request.Headers.Authorization.ToString();

@@ -2,8 +2,9 @@ namespace AkkaFraud.Node.Security;
 
 /// <summary>
 /// The headers every response carries: a Content-Security-Policy the dashboard works under (its scripts and styles
-/// are files of its own origin; no inline script, no framing, no plugins), no MIME sniffing, no referrer. CORS stays off:
-/// no response names another origin, so browsers keep other sites' pages from reading this API.
+/// are files of its own origin; no inline script, no framing, no plugins), no MIME sniffing, no referrer. CORS is off
+/// unless Security:CorsOrigins names origins: no other response names another origin, so browsers keep other sites'
+/// pages from reading this API.
 /// </summary>
 internal static class SecurityHeaders
 {
