@@ -1,20 +1,22 @@
 import type {
   AccountView,
   AlertPage,
+  AuditPage,
   ClusterEvent,
   ClusterMembers,
   ClusterNodes,
   ClusterPartitions,
   DeadLetter,
   DeadLetterPage,
+  Me,
   MemberOperation,
   ReplayResult,
   InjectResult,
   Scenario,
+  Session,
   SimulatorStatus,
   Transaction,
 } from "./types";
-import { loadToken } from "./token";
 
 /** A non-2xx answer; `message` is the node's `{ error }` text when it sent one. */
 export class ApiError extends Error {
@@ -27,19 +29,57 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * What requests need of the session: its CSRF token for mutations, and whom to tell when a read answers 401.
+ * session.ts sets them, so that this file imports nothing of it.
+ */
+export interface SessionHooks {
+  csrfToken(): string | null;
+  unauthorized(): void;
+}
+
+let hooks: SessionHooks = { csrfToken: () => null, unauthorized: () => {} };
+
+export function useSession(h: SessionHooks): void {
+  hooks = h;
+}
+
 interface RequestOptions {
   body?: unknown;
-  token?: string;
   signal?: AbortSignal;
+  /** Leaves a 401 unreported: GET /api/me is what the session asks on such a report. */
+  keepQuiet?: boolean;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD"]);
+
+// The session is a same-origin HttpOnly cookie, which fetch sends by itself; a cookie alone could come from another
+// site's form, so every mutation also carries the CSRF token that only this page read from the node.
+function headersFor(method: string, accept: string, hasBody: boolean): Record<string, string> {
+  const headers: Record<string, string> = { Accept: accept };
+  if (hasBody) headers["Content-Type"] = "application/json";
+  const csrf = SAFE_METHODS.has(method) ? null : hooks.csrfToken();
+  if (csrf) headers["X-CSRF-Token"] = csrf;
+  return headers;
+}
+
+async function failure(method: string, response: Response, keepQuiet = false): Promise<ApiError> {
+  const text = await response.text().catch(() => "");
+  let message = `${response.status} ${response.statusText}`.trim();
+  try {
+    const body: unknown = JSON.parse(text);
+    if (body && typeof body === "object" && typeof (body as { error?: unknown }).error === "string") {
+      message = (body as { error: string }).error;
+    }
+  } catch {
+    if (text && text.length < 300) message = `${message}: ${text}`;
+  }
+  if (response.status === 401 && SAFE_METHODS.has(method) && !keepQuiet) hooks.unauthorized();
+  return new ApiError(response.status, message);
 }
 
 async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  // The key typed last (any page's key field) goes with every request: on a cluster every read needs one.
-  const token = options.token || loadToken();
-  if (token) headers["Authorization"] = `Bearer ${token}`;
-  const init: RequestInit = { method, headers, cache: "no-store" };
+  const init: RequestInit = { method, headers: headersFor(method, "application/json", options.body !== undefined), cache: "no-store", credentials: "same-origin" };
   if (options.body !== undefined) init.body = JSON.stringify(options.body);
   if (options.signal) init.signal = options.signal;
 
@@ -50,19 +90,8 @@ async function request<T>(method: string, path: string, options: RequestOptions 
     if (e instanceof DOMException && e.name === "AbortError") throw e;
     throw new ApiError(0, "The node cannot be reached. Is it running?");
   }
+  if (!response.ok) throw await failure(method, response, options.keepQuiet);
   const text = await response.text();
-  if (!response.ok) {
-    let message = `${response.status} ${response.statusText}`.trim();
-    try {
-      const body: unknown = JSON.parse(text);
-      if (body && typeof body === "object" && typeof (body as { error?: unknown }).error === "string") {
-        message = (body as { error: string }).error;
-      }
-    } catch {
-      if (text && text.length < 300) message = `${message}: ${text}`;
-    }
-    throw new ApiError(response.status, message);
-  }
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
@@ -92,23 +121,15 @@ export interface DeadLetterFilter {
   to?: string | null;
 }
 
-function opts(token?: string, signal?: AbortSignal): RequestOptions {
-  const o: RequestOptions = {};
-  if (token) o.token = token;
-  if (signal) o.signal = signal;
-  return o;
-}
-
 /**
- * GET /api/cluster/events, read as a stream with fetch (EventSource cannot send the token a closed node asks for):
- * calls `onEvent` for each event until `signal` aborts; resolves when the node ends the stream, rejects on a failure.
+ * GET /api/cluster/events, read as a stream with fetch (so that a failure's status and message reach the page, which
+ * EventSource hides): calls `onEvent` for each event until `signal` aborts; resolves when the node ends the stream,
+ * rejects on a failure.
  */
-export async function clusterEvents(onEvent: (e: ClusterEvent) => void, token: string | undefined, signal: AbortSignal): Promise<void> {
-  const headers: Record<string, string> = { Accept: "text/event-stream" };
-  const key = token || loadToken();
-  if (key) headers["Authorization"] = `Bearer ${key}`;
-  const response = await fetch("/api/cluster/events", { headers, signal, cache: "no-store" });
-  if (!response.ok || !response.body) throw new ApiError(response.status, `${response.status} ${response.statusText}`.trim());
+export async function clusterEvents(onEvent: (e: ClusterEvent) => void, signal: AbortSignal): Promise<void> {
+  const response = await fetch("/api/cluster/events", { headers: headersFor("GET", "text/event-stream", false), signal, cache: "no-store", credentials: "same-origin" });
+  if (!response.ok) throw await failure("GET", response);
+  if (!response.body) throw new ApiError(response.status, "The node sent no event stream.");
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   for (;;) {
@@ -129,46 +150,60 @@ export async function clusterEvents(onEvent: (e: ClusterEvent) => void, token: s
   }
 }
 
+const withSignal = (signal?: AbortSignal): RequestOptions => (signal ? { signal } : {});
+
 export const api = {
+  me(signal?: AbortSignal): Promise<Me> {
+    return request("GET", "/api/me", { ...withSignal(signal), keepQuiet: true });
+  },
+  signIn(key: string): Promise<Session> {
+    return request("POST", "/api/session", { body: { key } });
+  },
+  signOut(): Promise<void> {
+    return request("DELETE", "/api/session");
+  },
+  audit(before?: number | null, limit = 50, signal?: AbortSignal): Promise<AuditPage> {
+    return request("GET", `/api/audit${query({ limit, before })}`, withSignal(signal));
+  },
   alerts(filter: AlertFilter, limit = 50, after?: string | null, signal?: AbortSignal): Promise<AlertPage> {
-    return request("GET", `/api/alerts${query({ ...filter, limit, after })}`, signal ? { signal } : {});
+    return request("GET", `/api/alerts${query({ ...filter, limit, after })}`, withSignal(signal));
   },
   transaction(id: string, signal?: AbortSignal): Promise<Transaction> {
-    return request("GET", `/api/transactions/${seg(id)}`, signal ? { signal } : {});
+    return request("GET", `/api/transactions/${seg(id)}`, withSignal(signal));
   },
   account(id: string, limit = 50, signal?: AbortSignal): Promise<AccountView> {
-    return request("GET", `/api/accounts/${seg(id)}${query({ limit })}`, signal ? { signal } : {});
+    return request("GET", `/api/accounts/${seg(id)}${query({ limit })}`, withSignal(signal));
   },
-  members(token?: string, signal?: AbortSignal): Promise<ClusterMembers> {
-    return request("GET", "/api/cluster/members", opts(token, signal));
+  members(signal?: AbortSignal): Promise<ClusterMembers> {
+    return request("GET", "/api/cluster/members", withSignal(signal));
   },
-  nodes(token?: string, signal?: AbortSignal): Promise<ClusterNodes> {
-    return request("GET", "/api/cluster/nodes", opts(token, signal));
+  nodes(signal?: AbortSignal): Promise<ClusterNodes> {
+    return request("GET", "/api/cluster/nodes", withSignal(signal));
   },
-  partitions(token?: string, signal?: AbortSignal): Promise<ClusterPartitions> {
-    return request("GET", "/api/cluster/partitions", opts(token, signal));
+  partitions(signal?: AbortSignal): Promise<ClusterPartitions> {
+    return request("GET", "/api/cluster/partitions", withSignal(signal));
   },
-  changeMember(address: string, operation: "Leave" | "Down", token: string): Promise<MemberOperation> {
-    return request("PUT", `/api/cluster/members/${seg(address)}`, { body: { operation }, token });
+  changeMember(address: string, operation: "Leave" | "Down"): Promise<MemberOperation> {
+    return request("PUT", `/api/cluster/members/${seg(address)}`, { body: { operation } });
   },
-  deadLetters(filter: DeadLetterFilter, limit = 50, after?: string | null, token?: string, signal?: AbortSignal): Promise<DeadLetterPage> {
-    return request("GET", `/api/dead-letters${query({ ...filter, limit, after })}`, opts(token, signal));
+  deadLetters(filter: DeadLetterFilter, limit = 50, after?: string | null, signal?: AbortSignal): Promise<DeadLetterPage> {
+    return request("GET", `/api/dead-letters${query({ ...filter, limit, after })}`, withSignal(signal));
   },
-  deadLetter(partition: number, offset: number, token?: string, signal?: AbortSignal): Promise<DeadLetter> {
-    return request("GET", `/api/dead-letters/${partition}/${offset}`, opts(token, signal));
+  deadLetter(partition: number, offset: number, signal?: AbortSignal): Promise<DeadLetter> {
+    return request("GET", `/api/dead-letters/${partition}/${offset}`, withSignal(signal));
   },
-  replay(letters: { partition: number; offset: number }[], token: string): Promise<ReplayResult> {
-    return request("POST", "/api/dead-letters/replay", { body: { letters }, token });
+  replay(letters: { partition: number; offset: number }[]): Promise<ReplayResult> {
+    return request("POST", "/api/dead-letters/replay", { body: { letters } });
   },
   simulator(): Promise<SimulatorStatus> {
     return request("GET", "/api/simulator");
   },
-  setSimulatorRate(transactionsPerSecond: number, token: string): Promise<unknown> {
-    return request("PUT", "/api/simulator/rate", { body: { transactionsPerSecond }, token });
+  setSimulatorRate(transactionsPerSecond: number): Promise<unknown> {
+    return request("PUT", "/api/simulator/rate", { body: { transactionsPerSecond } });
   },
-  inject(scenario: Scenario, accountId: string | null, token: string): Promise<InjectResult> {
+  inject(scenario: Scenario, accountId: string | null): Promise<InjectResult> {
     const body: { scenario: Scenario; accountId?: string } = { scenario };
     if (accountId) body.accountId = accountId;
-    return request("POST", "/api/simulator/inject", { body, token });
+    return request("POST", "/api/simulator/inject", { body });
   },
 };

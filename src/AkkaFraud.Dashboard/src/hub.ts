@@ -8,7 +8,6 @@ import {
   type RetryContext,
 } from "@microsoft/signalr";
 import type { Alert, Member, MetricsSnapshot } from "./types";
-import { loadToken } from "./token";
 
 export type ConnectionState = "connected" | "reconnecting" | "disconnected";
 
@@ -75,11 +74,13 @@ export class LiveHub {
   private attempt = 0;
   private retryTimer: number | undefined;
   private starting = false;
+  /** False while stopped on purpose (no rights without signing in): then nothing reconnects. */
+  private enabled = false;
 
   constructor(url = "/hubs/live") {
     this.connection = new HubConnectionBuilder()
-      // SignalR sends it as a bearer header when it can and as access_token on WebSockets.
-      .withUrl(url, { accessTokenFactory: () => loadToken() })
+      // Same origin: the session cookie goes with the negotiation and the WebSocket by itself.
+      .withUrl(url)
       .withAutomaticReconnect(builtInRetry)
       .configureLogging(quietLogger)
       .build();
@@ -110,7 +111,25 @@ export class LiveHub {
   }
 
   start(): void {
+    this.enabled = true;
     void this.tryStart();
+  }
+
+  /** Connects anew: the hub knows who it talks to from the connection's start, so a new identity needs a new one. */
+  async restart(): Promise<void> {
+    this.enabled = true;
+    this.attempt = 0;
+    window.clearTimeout(this.retryTimer);
+    if (this.connection.state !== HubConnectionState.Disconnected) await this.connection.stop();
+    void this.tryStart();
+  }
+
+  /** Disconnects and stays so until start or restart; `detail` says why. */
+  async stop(detail: string): Promise<void> {
+    this.enabled = false;
+    window.clearTimeout(this.retryTimer);
+    if (this.connection.state !== HubConnectionState.Disconnected) await this.connection.stop();
+    this.set({ state: "disconnected", detail, retryAt: null });
   }
 
   /** Skip the wait when we are sitting in our own retry loop. */
@@ -122,7 +141,7 @@ export class LiveHub {
   }
 
   private async tryStart(): Promise<void> {
-    if (this.starting || this.connection.state !== HubConnectionState.Disconnected) return;
+    if (!this.enabled || this.starting || this.connection.state !== HubConnectionState.Disconnected) return;
     this.starting = true;
     window.clearTimeout(this.retryTimer);
     if (this.attempt > 0) this.set({ state: "disconnected", detail: "connecting…", retryAt: null });
@@ -143,7 +162,7 @@ export class LiveHub {
   }
 
   private scheduleRetry(): void {
-    if (this.starting) return;
+    if (this.starting || !this.enabled) return;
     window.clearTimeout(this.retryTimer);
     const delay = ownRetryDelays[Math.min(this.attempt, ownRetryDelays.length - 1)] ?? 10_000;
     this.attempt++;

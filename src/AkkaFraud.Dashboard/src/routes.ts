@@ -1,6 +1,6 @@
 // Client-side routing through the URL hash: #/live, #/alerts?decision=block,
-// #/accounts/<id>, #/transactions/<id>, #/cluster, #/dead-letters?reason=…, #/dead-letters/<partition>/<offset>.
-// Ids are URI-encoded in the hash.
+// #/accounts/<id>, #/transactions/<id>, #/cluster, #/dead-letters?reason=…, #/dead-letters/<partition>/<offset>,
+// #/signin?next=<hash>&problem=link, #/audit. Ids are URI-encoded in the hash.
 
 export type Route =
   | { page: "live" }
@@ -9,6 +9,8 @@ export type Route =
   | { page: "transaction"; id: string }
   | { page: "cluster" }
   | { page: "deadletters"; params: URLSearchParams; selected: { partition: number; offset: number } | null }
+  | { page: "signin"; params: URLSearchParams }
+  | { page: "audit" }
   | { page: "notfound"; path: string };
 
 const enc = encodeURIComponent;
@@ -26,7 +28,16 @@ export const href = {
   cluster: (): string => "#/cluster",
   deadLetters: (params?: Record<string, string>): string => withQuery("#/dead-letters", params),
   deadLetter: (partition: number, offset: number, params?: Record<string, string>): string => withQuery(`#/dead-letters/${partition}/${offset}`, params),
+  /** The sign-in page, coming back to `next` (a hash such as "#/cluster") afterwards. */
+  signIn: (next?: string | null): string => withQuery("#/signin", next && safeNext(next) ? { next } : undefined),
+  audit: (): string => "#/audit",
 };
+
+/** A page of this dashboard to go on to after signing in, or null: only a hash route, and never the sign-in page again. */
+export function safeNext(next: string | null | undefined): string | null {
+  if (!next || !next.startsWith("#/")) return null;
+  return parseRoute(next).page === "signin" ? null : next;
+}
 
 function withQuery(path: string, params?: Record<string, string>): string {
   const s = new URLSearchParams(params ?? {}).toString();
@@ -53,6 +64,8 @@ export function parseRoute(hash: string): Route {
   if (parts.length >= 2 && parts[0] === "accounts") return { page: "account", id: decode(parts.slice(1).join("/")), params };
   if (parts.length >= 2 && parts[0] === "transactions") return { page: "transaction", id: decode(parts.slice(1).join("/")) };
   if (parts.length === 1 && parts[0] === "cluster") return { page: "cluster" };
+  if (parts.length === 1 && parts[0] === "signin") return { page: "signin", params };
+  if (parts.length === 1 && parts[0] === "audit") return { page: "audit" };
   if (parts[0] === "dead-letters") {
     if (parts.length === 1) return { page: "deadletters", params, selected: null };
     if (parts.length === 3 && /^\d+$/.test(parts[1]!) && /^\d+$/.test(parts[2]!)) {

@@ -27,6 +27,18 @@ export type AlertPage = Schemas["AlertPageDto"];
 export type AccountView = Schemas["AccountDto"];
 export type SimulatorStatus = Schemas["SimulatorStatusDto"];
 export type InjectResult = Schemas["InjectResponse"];
+export type AuditPage = Schemas["AuditPageDto"];
+export type AuditRecord = Schemas["AuditRecordDto"];
+
+// The roles, least first: each may do what the ones before it may, and more.
+export const ROLES = ["viewer", "analyst", "operator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** GET /api/me: csrfToken is set when the request came with the session cookie. */
+export type Me = Schemas["WhoAmIDto"];
+
+/** POST /api/session's answer; the session itself is an HttpOnly cookie the page never sees. */
+export type Session = Schemas["SessionDto"];
 
 // The simulator's scenario codes: the document types InjectRequest.scenario as a string (the node answers 400 with
 // the valid codes for any other), so the list for the select box is kept here.

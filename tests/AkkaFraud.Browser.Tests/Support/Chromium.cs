@@ -73,6 +73,23 @@ internal static class Chromium
     }
 
     /// <summary>
+    /// What the page reported as errors so far, console errors and uncaught exceptions, leaving out the lines that
+    /// contain one of <paramref name="expected"/> (the browser logs a 401 the test asked for as a failed resource).
+    /// </summary>
+    public static IReadOnlyList<string> Errors(List<string> console, params string[] expected)
+    {
+        lock (console)
+        {
+            return
+            [
+                .. console.Where(line =>
+                    (line.StartsWith("console.error:", StringComparison.Ordinal) || line.StartsWith("page error:", StringComparison.Ordinal))
+                    && !expected.Any(e => line.Contains(e, StringComparison.Ordinal))),
+            ];
+        }
+    }
+
+    /// <summary>
     /// Writes what the page logged to the test output, closes the page's context, and fails the test when the browser
     /// refused anything under the node's Content-Security-Policy: the dashboard must work under it on every page.
     /// </summary>

@@ -56,7 +56,8 @@ internal sealed partial class NodeProcess : IAsyncDisposable
     /// <param name="name">Names the log file under artifacts/node-logs/.</param>
     /// <param name="workingDirectory">The node's working directory: its SQLite file goes to ./data there.</param>
     /// <param name="port">The HTTP port on 127.0.0.1.</param>
-    public static async Task<NodeProcess> StartAsync(string name, string workingDirectory, int port)
+    /// <param name="settings">More settings as command-line switches, e.g. <c>--Security:AnonymousRole=none</c>.</param>
+    public static async Task<NodeProcess> StartAsync(string name, string workingDirectory, int port, params string[] settings)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -65,13 +66,15 @@ internal sealed partial class NodeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-                 {
-                     Repository.NodeDll(), "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
-                     "--rate", "100", "--Simulator:Accounts=20000", "--Simulator:FraudShare=0.02",
-                     // Warnings and errors only (appsettings.json keeps AkkaFraud.* at Information): information lines would fill the log; the banner is printed regardless.
-                     "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:AkkaFraud=Warning",
-                 })
+        string[] arguments =
+        [
+            Repository.NodeDll(), "--urls", $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
+            "--rate", "100", "--Simulator:Accounts=20000", "--Simulator:FraudShare=0.02",
+            // Warnings and errors only (appsettings.json keeps AkkaFraud.* at Information): information lines would fill the log; the banner is printed regardless.
+            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:AkkaFraud=Warning",
+            .. settings,
+        ];
+        foreach (var arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }
@@ -80,6 +83,7 @@ internal sealed partial class NodeProcess : IAsyncDisposable
         start.Environment.Remove("Kafka__BootstrapServers");
         start.Environment.Remove("ConnectionStrings__Fraud");
         start.Environment.Remove("ASPNETCORE_URLS");
+        start.Environment.Remove("Security__AnonymousRole");
 
         var process = new Process { StartInfo = start };
         var node = new NodeProcess(process, name, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"));

@@ -2,8 +2,8 @@ import { api, ApiError, clusterEvents } from "../api";
 import { card, empty, h, mount, setText } from "../dom";
 import * as fmt from "../format";
 import type { ClusterEvent, ClusterMembers, ClusterNodes, ClusterPartitions } from "../types";
-import { errorBox, statusBadge } from "../ui/widgets";
-import { saveToken, tokenInput } from "../token";
+import { can } from "../session";
+import { errorBox, roleHint, statusBadge } from "../ui/widgets";
 
 const POLL_MS = 2000;
 const MAX_EVENTS = 200;
@@ -33,25 +33,25 @@ function ranges(values: readonly number[]): string {
 
 /**
  * The cluster console: a card per member (membership from /api/cluster/members, work from /api/cluster/nodes, lag
- * from /api/cluster/partitions, read every 2 s), the live event log (/api/cluster/events), and Leave / Down behind a
- * confirmation that names the member and asks for an operator's key. Where the node's reads need a key, the same field
- * opens them.
+ * from /api/cluster/partitions, read every 2 s), the live event log (/api/cluster/events), and, for an operator,
+ * Leave / Down behind a confirmation that names the member and says what will happen.
  */
 export function renderCluster(outlet: HTMLElement, signal: AbortSignal): void {
-  const token = tokenInput("cluster-token");
+  const operator = can("operator");
   const summary = h("span", { class: "muted", "data-testid": "cluster-summary" });
   const problem = h("div");
   const cards = h("div", { class: "node-cards", "data-testid": "node-cards" });
   const log = h("ol", { class: "event-log", "data-testid": "event-log" });
   const logState = h("span", { class: "muted", "data-testid": "event-log-state" }, "connecting…");
-  const dialog = new ConfirmDialog(token);
+  const dialog = new ConfirmDialog();
 
   mount(
     outlet,
     h(
       "div",
       { class: "page", "data-testid": "cluster-page" },
-      h("div", { class: "page-head" }, h("h1", null, "Cluster"), summary, h("span", { class: "spacer" }), h("label", { class: "row-form" }, h("span", { class: "field-label" }, "Key"), token)),
+      h("div", { class: "page-head" }, h("h1", null, "Cluster"), summary),
+      operator ? null : roleHint("making a member leave or downing it", "operator"),
       problem,
       cards,
       card("Events", null, h("div", { class: "card-meta" }, logState), log),
@@ -59,12 +59,9 @@ export function renderCluster(outlet: HTMLElement, signal: AbortSignal): void {
     ),
   );
 
-  const readToken = (): string | undefined => token.value.trim() || undefined;
-
   async function refresh(): Promise<void> {
     try {
-      const t = readToken();
-      const [members, nodes, partitions] = await Promise.all([api.members(t, signal), api.nodes(t, signal), api.partitions(t, signal)]);
+      const [members, nodes, partitions] = await Promise.all([api.members(signal), api.nodes(signal), api.partitions(signal)]);
       mount(problem);
       showCards(members, nodes, partitions);
     } catch (e) {
@@ -121,7 +118,7 @@ export function renderCluster(outlet: HTMLElement, signal: AbortSignal): void {
             fact("tx/s", answered ? n!.transactionsPerSecond.toFixed(1) : "—", "node-tps"),
             fact("Batch write", n?.batchWriteMs != null ? `${n.batchWriteMs.toFixed(1)} ms` : "—", "node-batch"),
           ),
-          h("div", { class: "node-actions" }, act("Leave"), act("Down")),
+          operator ? h("div", { class: "node-actions" }, act("Leave"), act("Down")) : null,
         );
       }),
     );
@@ -146,7 +143,7 @@ export function renderCluster(outlet: HTMLElement, signal: AbortSignal): void {
     while (!signal.aborted) {
       try {
         setText(logState, "live");
-        await clusterEvents(addEvent, readToken(), signal);
+        await clusterEvents(addEvent, signal);
         setText(logState, "the node ended the stream; reconnecting…");
       } catch (e) {
         if (signal.aborted) return;
@@ -163,22 +160,21 @@ export function renderCluster(outlet: HTMLElement, signal: AbortSignal): void {
 }
 
 function explain(e: unknown): string {
-  if (e instanceof ApiError && e.status === 401) return `${e.message} Enter an API key (or the admin token) above: this node lets no one read without one (Security__AnonymousRole=none).`;
+  if (e instanceof ApiError && e.status === 401) return `${e.message} Sign in: this node lets no one read without a key.`;
   if (e instanceof Error) return e.message;
   return String(e);
 }
 
-/** The confirmation before Leave or Down: names the member, says what will happen, asks for the token. */
+/** The confirmation before Leave or Down: names the member and says what will happen. */
 class ConfirmDialog {
   readonly root: HTMLDialogElement;
   private readonly title = h("h2", { class: "card-title", "data-testid": "confirm-title" });
   private readonly text = h("p", { "data-testid": "confirm-text" });
-  private readonly token = h("input", { class: "input", type: "password", placeholder: "operator key or admin token", autocomplete: "off", "data-testid": "confirm-token" });
   private readonly confirm = h("button", { class: "btn btn-accent", type: "button", "data-testid": "confirm-ok" });
   private readonly result = h("div", { "data-testid": "confirm-result" });
   private pending: { address: string; operation: Operation; done: () => void } | null = null;
 
-  constructor(private readonly pageToken: HTMLInputElement) {
+  constructor() {
     const cancel = h("button", { class: "btn btn-ghost", type: "button", "data-testid": "confirm-cancel" }, "Cancel");
     cancel.addEventListener("click", () => this.root.close());
     this.confirm.addEventListener("click", () => void this.run());
@@ -187,7 +183,6 @@ class ConfirmDialog {
       { class: "card confirm", "data-testid": "confirm-dialog" },
       this.title,
       this.text,
-      h("label", { class: "row-form" }, h("span", { class: "field-label" }, "Key"), this.token),
       this.result,
       h("div", { class: "node-actions" }, cancel, this.confirm),
     );
@@ -204,7 +199,6 @@ class ConfirmDialog {
     );
     setText(this.confirm, operation);
     this.confirm.disabled = false;
-    this.token.value = this.pageToken.value;
     mount(this.result);
     this.root.showModal();
   }
@@ -212,16 +206,9 @@ class ConfirmDialog {
   private async run(): Promise<void> {
     const p = this.pending;
     if (!p) return;
-    const token = this.token.value.trim();
-    if (!token) {
-      mount(this.result, errorBox("Enter an operator's API key or the admin token (AKKAFRAUD_ADMIN_TOKEN; embedded mode prints it at start)."));
-      return;
-    }
     this.confirm.disabled = true;
     try {
-      const answer = await api.changeMember(p.address, p.operation, token);
-      saveToken(token);
-      this.pageToken.value = token;
+      const answer = await api.changeMember(p.address, p.operation);
       mount(this.result, h("div", { class: "ok-box", "data-testid": "confirm-ok-message" }, answer.message));
       p.done();
       setTimeout(() => this.root.close(), 1500);

@@ -3,19 +3,18 @@ import { card, empty, h, mount } from "../dom";
 import * as fmt from "../format";
 import { href, navigate } from "../routes";
 import type { DeadLetter, DeadLetterSummary } from "../types";
-import { errorBox, headRow, tableWrap } from "../ui/widgets";
-import { tokenInput } from "../token";
+import { can } from "../session";
+import { errorBox, headRow, roleHint, tableWrap } from "../ui/widgets";
 
 const PAGE = 50;
 
 /**
  * Dead letters: the records the parser rejected, newest first, filtered by reason code and partition, page after page;
  * one of them with its whole payload (text, or hex when it is not UTF-8, always as text nodes), what today's parser
- * says of it, and Replay (an operator's key) when it parses now.
+ * says of it, and, for an operator, Replay when it parses now.
  */
 export function renderDeadLetters(outlet: HTMLElement, params: URLSearchParams, selected: { partition: number; offset: number } | null, signal: AbortSignal): void {
   const filter: DeadLetterFilter = { reason: params.get("reason"), partition: params.get("partition") };
-  const token = tokenInput("dlq-token");
   const reason = h("input", { class: "input", placeholder: "e.g. malformed_json", value: filter.reason ?? "", "data-testid": "dlq-reason" });
   const partition = h("input", { class: "input", type: "number", min: 0, placeholder: "any", value: filter.partition ?? "", "data-testid": "dlq-partition" });
   const apply = h("button", { class: "btn btn-accent", type: "button", "data-testid": "dlq-apply" }, "Apply");
@@ -49,7 +48,8 @@ export function renderDeadLetters(outlet: HTMLElement, params: URLSearchParams, 
     h(
       "div",
       { class: "page", "data-testid": "dlq-page" },
-      h("div", { class: "page-head" }, h("h1", null, "Dead letters"), h("span", { class: "spacer" }), h("label", { class: "row-form" }, h("span", { class: "field-label" }, "Key"), token)),
+      h("div", { class: "page-head" }, h("h1", null, "Dead letters")),
+      can("operator") ? null : roleHint("replaying a dead letter", "operator"),
       h(
         "div",
         { class: "filters" },
@@ -84,7 +84,7 @@ export function renderDeadLetters(outlet: HTMLElement, params: URLSearchParams, 
 
   async function load(): Promise<void> {
     try {
-      const page = await api.deadLetters(filter, PAGE, next, token.value.trim() || undefined, signal);
+      const page = await api.deadLetters(filter, PAGE, next, signal);
       body.append(...page.items.map(row));
       if (body.children.length === 0) body.append(h("tr", null, h("td", { colspan: 6 }, empty("No dead letters match."))));
       next = page.next ?? null;
@@ -97,8 +97,8 @@ export function renderDeadLetters(outlet: HTMLElement, params: URLSearchParams, 
 
   async function show(at: { partition: number; offset: number }): Promise<void> {
     try {
-      const d = await api.deadLetter(at.partition, at.offset, token.value.trim() || undefined, signal);
-      mount(detail, letterCard(d, token));
+      const d = await api.deadLetter(at.partition, at.offset, signal);
+      mount(detail, letterCard(d));
     } catch (e) {
       if (!signal.aborted) mount(detail, errorBox(explain(e)));
     }
@@ -108,19 +108,14 @@ export function renderDeadLetters(outlet: HTMLElement, params: URLSearchParams, 
   if (selected) void show(selected);
 }
 
-function letterCard(d: DeadLetter, token: HTMLInputElement): HTMLElement {
+function letterCard(d: DeadLetter): HTMLElement {
   const l = d.letter;
   const result = h("div", { "data-testid": "dlq-replay-result" });
   const replay = h("button", { class: "btn btn-accent", type: "button", disabled: !d.parsesNow, "data-testid": "dlq-replay" }, "Replay");
   replay.addEventListener("click", async () => {
-    const t = token.value.trim();
-    if (!t) {
-      mount(result, errorBox("Enter an operator's API key or the admin token first (AKKAFRAUD_ADMIN_TOKEN; embedded mode prints it at start)."));
-      return;
-    }
     replay.disabled = true;
     try {
-      const r = await api.replay([{ partition: l.partition, offset: l.offset }], t);
+      const r = await api.replay([{ partition: l.partition, offset: l.offset }]);
       const done = r.replayed[0];
       mount(
         result,
@@ -146,12 +141,12 @@ function letterCard(d: DeadLetter, token: HTMLInputElement): HTMLElement {
       h("dt", null, "Payload"), h("dd", null, `${l.bytes} bytes, ${d.payloadEncoding}`),
     ),
     h("pre", { class: "payload mono", "data-testid": "dlq-payload" }, d.payload),
-    h("div", { class: "node-actions" }, replay),
+    can("operator") ? h("div", { class: "node-actions" }, replay) : null,
     result,
   );
 }
 
 function explain(e: unknown): string {
-  if (e instanceof ApiError && e.status === 401) return `${e.message} Enter an API key (or the admin token) above: this node lets no one read without one (Security__AnonymousRole=none).`;
+  if (e instanceof ApiError && e.status === 401) return `${e.message} Sign in: this node lets no one read without a key.`;
   return e instanceof Error ? e.message : String(e);
 }

@@ -2,25 +2,27 @@ import { api, ApiError } from "../api";
 import { card, h, link, mount, setText } from "../dom";
 import * as fmt from "../format";
 import { href } from "../routes";
-import { tokenInput } from "../token";
+import { can, onChange } from "../session";
 import { SCENARIOS, type Scenario, type SimulatorStatus } from "../types";
+import { roleHint } from "../ui/widgets";
 
 const POLL_MS = 5000;
 
 /**
- * Controls for the built-in simulator (embedded mode). Shown only when
- * GET /api/simulator answers 200; mutations send an operator's key as a bearer token.
+ * The built-in simulator (embedded mode): shown only when GET /api/simulator answers 200; its controls only to an
+ * operator (or admin), everyone else gets a line saying so.
  */
 export class SimulatorPanel {
   readonly root: HTMLElement;
   private readonly status = h("div", { class: "sim-status", "data-testid": "sim-status" }, "—");
-  private readonly token = tokenInput("sim-token");
   private readonly rate = h("input", { type: "number", class: "input", min: "0", step: "1", "data-testid": "sim-rate", "aria-label": "transactions per second" });
   private readonly rateApply = h("button", { type: "submit", class: "btn", "data-testid": "sim-rate-apply" }, "Set rate");
   private readonly scenario = h("select", { class: "input", "data-testid": "sim-scenario", "aria-label": "scenario" }, SCENARIOS.map((s) => h("option", { value: s }, s)));
   private readonly account = h("input", { type: "text", class: "input", "data-testid": "sim-account", placeholder: "account (optional)", autocomplete: "off" });
   private readonly inject = h("button", { type: "submit", class: "btn btn-accent", "data-testid": "sim-inject" }, "Inject");
   private readonly message = h("div", { class: "sim-message", "aria-live": "polite" });
+  private readonly controls = h("div", { "data-testid": "sim-controls" });
+  private readonly forms: HTMLElement[];
 
   private timer: number | undefined;
   private active = false;
@@ -41,16 +43,17 @@ export class SimulatorPanel {
       void this.injectScenario();
     });
 
-    this.root = card(
-      "Simulator",
-      { "data-testid": "simulator", class: "simulator" },
-      this.status,
-      h("label", { class: "row-form" }, h("span", { class: "field-label" }, "Key"), this.token),
-      rateForm,
-      injectForm,
-      this.message,
-    );
+    this.forms = [rateForm, injectForm];
+    this.root = card("Simulator", { "data-testid": "simulator", class: "simulator" }, this.status, this.controls, this.message);
     this.root.hidden = true;
+    this.showControls();
+    onChange(() => this.showControls());
+  }
+
+  private showControls(): void {
+    mount(this.message);
+    if (can("operator")) mount(this.controls, this.forms);
+    else mount(this.controls, roleHint("changing the simulator's rate or injecting fraud", "operator"));
   }
 
   setActive(active: boolean): void {
@@ -90,8 +93,8 @@ export class SimulatorPanel {
       this.error("Enter a rate of 0 or more transactions per second.");
       return;
     }
-    await this.run(async (token) => {
-      await api.setSimulatorRate(value, token);
+    await this.run(async () => {
+      await api.setSimulatorRate(value);
       this.rateDirty = false;
       this.ok(`Rate set to ${fmt.integer(value)} tx/s.`);
       this.refresh();
@@ -101,8 +104,8 @@ export class SimulatorPanel {
   private async injectScenario(): Promise<void> {
     const scenario = this.scenario.value as Scenario;
     const accountId = this.account.value.trim() || null;
-    await this.run(async (token) => {
-      const result = await api.inject(scenario, accountId, token);
+    await this.run(async () => {
+      const result = await api.inject(scenario, accountId);
       const n = result?.transactionIds?.length ?? 0;
       const p = h("div", { class: "ok", "data-testid": "sim-result" }, `Injected ${scenario}: ${n} transaction${n === 1 ? "" : "s"} on account `);
       if (result?.accountId) p.append(link(href.account(result.accountId), result.accountId));
@@ -110,17 +113,12 @@ export class SimulatorPanel {
     });
   }
 
-  private async run(action: (token: string) => Promise<void>): Promise<void> {
+  private async run(action: () => Promise<void>): Promise<void> {
     if (this.inFlight) return;
-    const token = this.token.value.trim();
-    if (!token) {
-      this.error("Enter an operator's API key or the admin token first (AKKAFRAUD_ADMIN_TOKEN; embedded mode prints it at start).");
-      return;
-    }
     this.inFlight = true;
     this.rateApply.disabled = this.inject.disabled = true;
     try {
-      await action(token);
+      await action();
     } catch (e) {
       const msg = e instanceof ApiError ? (e.status ? `${e.status}: ${e.message}` : e.message) : String(e);
       this.error(msg);

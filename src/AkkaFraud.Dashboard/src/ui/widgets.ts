@@ -1,5 +1,7 @@
 import { h, link } from "../dom";
 import { href, navigate } from "../routes";
+import { me } from "../session";
+import type { Role } from "../types";
 
 const KNOWN_DECISIONS = new Set(["approve", "review", "block"]);
 
@@ -55,4 +57,16 @@ export function headRow(...labels: (string | [string, string])[]): HTMLTableSect
 
 export function errorBox(message: string, attrs?: Record<string, string>): HTMLElement {
   return h("div", { class: "error-box", role: "alert", ...attrs }, message);
+}
+
+/** The one line shown where a control is left out for the current role: what it would do and which role that needs. */
+export function roleHint(what: string, needs: Role): HTMLElement {
+  const m = me();
+  const who = m?.authenticated ? `Signed in as ${m.role ?? "no role"}` : m?.role ? `Not signed in (anonymous ${m.role})` : "Not signed in";
+  return h(
+    "p",
+    { class: "role-hint", "data-testid": "role-hint", "data-needs": needs },
+    `${who}: ${what} needs the ${needs} role.`,
+    m?.authenticated ? null : [" ", link(href.signIn(location.hash), "Sign in")],
+  );
 }
