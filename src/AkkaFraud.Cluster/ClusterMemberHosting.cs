@@ -26,6 +26,15 @@ public static class ClusterMemberHosting
             .WithHoconFiles(options.HoconOverrideFile)
             .AddFraudSerialization()
             .WithFraudSharding(scorer: options.IsScorer);
+        if (options.JoinSelf)
+        {
+            builder.AddStartup((system, _) =>
+            {
+                var cluster = Akka.Cluster.Cluster.Get(system);
+                cluster.Join(cluster.SelfAddress);
+            });
+        }
+
         return options.IsScorer ? builder.WithFraudPipeline() : builder;
     }
 

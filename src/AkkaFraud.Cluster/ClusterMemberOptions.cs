@@ -18,6 +18,12 @@ public sealed record ClusterMemberOptions
     /// <summary>Addresses (<c>akka.tcp://akkafraud@host:port</c>) of the nodes to join through; a node listing itself first forms a new cluster.</summary>
     public IReadOnlyList<string> SeedNodes { get; init; } = [];
 
+    /// <summary>
+    /// Forms a cluster of its own by joining its own address once remoting listens: with port 0 the address exists
+    /// only after the bind, so it cannot be a seed list entry beforehand (the embedded node).
+    /// </summary>
+    public bool JoinSelf { get; init; }
+
     /// <summary>Cluster roles: <see cref="ShardingSetup.ScorerRole"/> consumes Kafka and hosts the account shards.</summary>
     public IReadOnlyList<string> Roles { get; init; } = [ShardingSetup.ScorerRole];
 

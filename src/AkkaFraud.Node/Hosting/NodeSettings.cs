@@ -229,9 +229,9 @@ internal sealed record NodeSettings
                 $"Node:Roles is \"{roles}\" but embedded mode runs every role (scorer,web) in one process: remove Node:Roles, or set Kafka__BootstrapServers and ConnectionStrings__Fraud to run as a cluster node.");
         }
 
-        var port = configuration.GetValue<int?>("Node:Port") is { } configured and > 0 ? configured : FreeTcpPort();
-        var options = new ClusterMemberOptions { Hostname = "127.0.0.1", Port = port, Roles = [ShardingSetup.ScorerRole, WebRole] };
-        return options with { SeedNodes = [options.SelfAddress] };
+        // Port 0 by default: remoting binds a free port itself, and the node joins whatever address that gave it.
+        var port = configuration.GetValue<int?>("Node:Port") is { } configured and > 0 ? configured : 0;
+        return new ClusterMemberOptions { Hostname = "127.0.0.1", Port = port, Roles = [ShardingSetup.ScorerRole, WebRole], JoinSelf = true };
     }
 
     private static ClusterMemberOptions ClusterAkka(IConfiguration configuration)
@@ -305,11 +305,4 @@ internal sealed record NodeSettings
 
     private static List<string> ParseRoles(string roles) =>
         [.. roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(r => r.ToLowerInvariant()).Distinct()];
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
