@@ -54,7 +54,8 @@ public sealed class AccountState
     public (int Count, decimal Sum) CountAndSum(long fromExclusiveMs, long toInclusiveMs)
     {
         var count = 0;
-        long units = 0;
+        // Int128: thousands of amounts near the stored maximum (10^18 units each) overflow a long.
+        Int128 units = 0;
         for (var i = FirstAfter(fromExclusiveMs); i < _count && _entries[i].EventTimeMs <= toInclusiveMs; i++)
         {
             count++;

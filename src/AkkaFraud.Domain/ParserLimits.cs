@@ -8,7 +8,11 @@ public sealed record ParserLimits
     /// <summary>Records above this size are dead letters before any parsing (bounds the work a producer can cause).</summary>
     public int MaxRecordBytes { get; init; } = 16 * 1024;
 
-    public decimal MaxAmount { get; init; } = 10_000_000m;
+    /// <summary>
+    /// The largest amount the warehouse stores exactly (<c>decimal(18,4)</c>); a record beyond it is a dead letter.
+    /// Large amounts below it are transactions like any other: the <c>amount-over-limit</c> rule flags them.
+    /// </summary>
+    public decimal MaxAmount { get; init; } = 99_999_999_999_999.9999m;
 
     /// <summary>Amounts carry at most this many decimals (state stores amounts as fixed-point).</summary>
     public int MaxAmountDecimals { get; init; } = 4;

@@ -60,13 +60,17 @@ public sealed record RuleSet
         Rules = [new ThresholdRule { Id = "large-amount", Weight = 60, Limit = 9000 }],
     };
 
-    /// <summary>The shipped rule set: the seed's rule and one rule of each other kind.</summary>
+    /// <summary>
+    /// The shipped rule set: the seed's rule, one rule of each other kind, and the ceiling above which an amount is
+    /// implausible for an account or card payment (10 million): such a transaction is scored, and blocked.
+    /// </summary>
     public static RuleSet Default { get; } = new()
     {
         Version = 1,
         Rules =
         [
             new ThresholdRule { Id = "large-amount", Weight = 60, Limit = 9000 },
+            new ThresholdRule { Id = "amount-over-limit", Weight = 100, Limit = 10_000_000 },
             new VelocityRule { Id = "velocity-burst", Weight = 60, WindowSeconds = 60, MaxCount = 5 },
             new ImpossibleTravelRule { Id = "impossible-travel", Weight = 70, MaxSpeedKmh = 900, MinDistanceKm = 100 },
             new CardTestingRule { Id = "card-testing", Weight = 80, WindowSeconds = 600, MinSmallCount = 3, SmallAmount = 5, LargeAmount = 200 },

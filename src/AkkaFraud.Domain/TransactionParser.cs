@@ -88,7 +88,7 @@ public static class TransactionParser
 
         if (amount > limits.MaxAmount)
         {
-            return ParseResult.Rejected(RejectionCode.AmountOverLimit, $"amount {amount.ToString(CultureInfo.InvariantCulture)} > limit {limits.MaxAmount.ToString(CultureInfo.InvariantCulture)}");
+            return ParseResult.Rejected(RejectionCode.AmountOutOfRange, $"amount {amount.ToString(CultureInfo.InvariantCulture)} is beyond what is stored (at most {limits.MaxAmount.ToString(CultureInfo.InvariantCulture)})");
         }
 
         if (amount.Scale > limits.MaxAmountDecimals && decimal.Round(amount, limits.MaxAmountDecimals) != amount)
@@ -305,7 +305,7 @@ public static class TransactionParser
         var field = exception.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : exception.Path ?? "?";
         if (field == "amount" && TokenOf(utf8, "amount") == JsonTokenType.Number)
         {
-            return ParseResult.Rejected(RejectionCode.AmountOverLimit, "amount is out of range");
+            return ParseResult.Rejected(RejectionCode.AmountOutOfRange, "amount is out of range");
         }
 
         return ParseResult.Rejected(RejectionCode.WrongType, $"field '{Shorten(field)}' has the wrong JSON type");

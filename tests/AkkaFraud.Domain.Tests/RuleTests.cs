@@ -27,6 +27,19 @@ public sealed class Threshold_rule
     }
 
     [Fact]
+    public void An_amount_above_ten_million_is_a_transaction_the_default_rules_block_with_its_own_reason()
+    {
+        var record = """{"transactionId":"t-big","accountId":"a-1","eventTime":"2026-11-26T08:00:00Z","amount":25000000,"currency":"EUR","type":"transfer","channel":"transfer","country":"DE"}""";
+        var parsed = TransactionParser.Parse(System.Text.Encoding.UTF8.GetBytes(record), Tx.T0);
+        Assert.True(parsed.IsValid, parsed.Rejection?.Detail);
+
+        var verdict = Rules.Score(RuleSet.Default, parsed.Transaction!)[0];
+        Assert.Equal(Decision.Block, verdict.Decision);
+        var reason = Assert.Single(verdict.Reasons, r => r.RuleId == "amount-over-limit");
+        Assert.Equal("amount 25000000 EUR > limit 10000000", reason.Message);
+    }
+
+    [Fact]
     public void Applies_only_to_its_currency_channel_and_merchant_categories()
     {
         var atmCash = Large with { Id = "atm-usd", Limit = 500, Currency = "USD", Channel = "atm", MerchantCategories = ["6011"] };
@@ -43,6 +56,17 @@ public sealed class Threshold_rule
 public sealed class Velocity_rule
 {
     private static readonly VelocityRule FivePerMinute = new() { Id = "velocity", Weight = 60, WindowSeconds = 60, MaxCount = 5 };
+
+    [Fact]
+    public void Windows_sum_thousands_of_amounts_at_the_stored_maximum_without_overflow()
+    {
+        var velocity = new VelocityRule { Id = "sum", Weight = 10, WindowSeconds = 3600, MaxSum = 1m };
+        var max = ParserLimits.Default.MaxAmount;
+        var transactions = Enumerable.Range(0, 2000).Select(i => Tx.Make($"t-{i}", secondsAfterT0: i, amount: max)).ToArray();
+
+        var last = Rules.Score(Rules.Only(velocity), transactions)[^1];
+        Assert.Equal(max * 2000, Assert.Single(last.Reasons).Observed);
+    }
 
     [Fact]
     public void Velocity_rule_counts_only_transactions_inside_the_window()
