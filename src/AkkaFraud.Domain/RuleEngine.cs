@@ -34,7 +34,7 @@ public static class RuleEngine
         var score = 0;
         foreach (var rule in ruleSet.Rules)
         {
-            if (rule.Enabled && rule.Evaluate(transaction, state) is { } reason)
+            if (rule.Enabled && rule.Evaluate(transaction, state, ruleSet) is { } reason)
             {
                 reasons.Add(reason);
                 score += reason.Weight;

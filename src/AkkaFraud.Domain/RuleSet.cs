@@ -13,6 +13,34 @@ public sealed record RuleSet
 {
     public required int Version { get; init; }
 
+    /// <summary>The currency the rules' amounts are written in (ISO 4217).</summary>
+    public string Currency { get; init; } = "EUR";
+
+    /// <summary>
+    /// What one unit of each currency is worth in <see cref="Currency"/>, so that a limit means the same money in
+    /// every currency. Versioned with the rules: a change of rates is a new rule set. A currency without a rate is
+    /// compared as it is (and the reason says so); null compares every currency as it is.
+    /// </summary>
+    public ImmutableSortedDictionary<string, decimal>? Rates { get; init; }
+
+    /// <summary>The transaction's amount in <see cref="Currency"/>; null when the rule set has no rate for its currency.</summary>
+    public decimal? InRuleCurrency(Transaction transaction) =>
+        transaction.Currency == Currency ? transaction.Amount
+        : Rates is not null && Rates.TryGetValue(transaction.Currency, out var rate) ? transaction.Amount * rate
+        : null;
+
+    /// <summary>
+    /// Rough rates to the euro of the currencies payments are mostly made in (late 2026): enough for thresholds,
+    /// whose limits are round numbers; a bank puts its treasury's rates into its rule set instead.
+    /// </summary>
+    public static ImmutableSortedDictionary<string, decimal> EuroRates { get; } = new Dictionary<string, decimal>
+    {
+        ["AED"] = 0.235m, ["AUD"] = 0.57m, ["BRL"] = 0.16m, ["CAD"] = 0.62m, ["CHF"] = 1.07m, ["CNY"] = 0.12m, ["CZK"] = 0.041m,
+        ["DKK"] = 0.134m, ["EUR"] = 1m, ["GBP"] = 1.15m, ["HKD"] = 0.11m, ["HUF"] = 0.0026m, ["INR"] = 0.0098m, ["JPY"] = 0.0057m,
+        ["KRW"] = 0.00061m, ["MXN"] = 0.047m, ["NOK"] = 0.085m, ["NZD"] = 0.51m, ["PLN"] = 0.235m, ["RON"] = 0.197m, ["SEK"] = 0.091m,
+        ["SGD"] = 0.67m, ["TRY"] = 0.021m, ["USD"] = 0.86m, ["ZAR"] = 0.049m,
+    }.ToImmutableSortedDictionary(StringComparer.Ordinal);
+
     /// <summary>Score at or above which a transaction is held for review (flagged).</summary>
     public int ReviewThreshold { get; init; } = 50;
 
@@ -67,6 +95,7 @@ public sealed record RuleSet
     public static RuleSet Default { get; } = new()
     {
         Version = 1,
+        Rates = EuroRates,
         Rules =
         [
             new ThresholdRule { Id = "large-amount", Weight = 60, Limit = 9000 },
@@ -74,6 +103,8 @@ public sealed record RuleSet
             new VelocityRule { Id = "velocity-burst", Weight = 60, WindowSeconds = 60, MaxCount = 5 },
             new ImpossibleTravelRule { Id = "impossible-travel", Weight = 70, MaxSpeedKmh = 900, MinDistanceKm = 100 },
             new CardTestingRule { Id = "card-testing", Weight = 80, WindowSeconds = 600, MinSmallCount = 3, SmallAmount = 5, LargeAmount = 200 },
+            new AccountDrainRule { Id = "account-drain", Weight = 50, MinShare = 0.9m, MinAmount = 1000 },
+            new BalanceMismatchRule { Id = "balance-mismatch", Weight = 30, Tolerance = 0.01m },
         ],
     };
 
@@ -89,6 +120,19 @@ public sealed record RuleSet
         if (ReviewThreshold is <= 0 or > 100 || BlockThreshold < ReviewThreshold || BlockThreshold > 100)
         {
             problems.Add("thresholds must satisfy 0 < reviewThreshold <= blockThreshold <= 100");
+        }
+
+        if (!Currencies.IsKnown(Currency ?? ""))
+        {
+            problems.Add($"currency '{Currency}' is not an ISO 4217 code");
+        }
+
+        foreach (var (code, rate) in Rates ?? ImmutableSortedDictionary<string, decimal>.Empty)
+        {
+            if (!Currencies.IsKnown(code) || rate <= 0 || (code == Currency && rate != 1))
+            {
+                problems.Add($"rates: '{code}' must be an ISO 4217 code worth more than 0 {Currency} ({Currency} itself 1)");
+            }
         }
 
         if (AllowedLatenessSeconds < 0)

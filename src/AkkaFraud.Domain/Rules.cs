@@ -9,6 +9,8 @@ public enum RuleKind
     Velocity,
     ImpossibleTravel,
     CardTesting,
+    AccountDrain,
+    BalanceMismatch,
 }
 
 /// <summary>
@@ -21,6 +23,8 @@ public enum RuleKind
 [JsonDerivedType(typeof(VelocityRule), "velocity")]
 [JsonDerivedType(typeof(ImpossibleTravelRule), "impossible-travel")]
 [JsonDerivedType(typeof(CardTestingRule), "card-testing")]
+[JsonDerivedType(typeof(AccountDrainRule), "account-drain")]
+[JsonDerivedType(typeof(BalanceMismatchRule), "balance-mismatch")]
 public abstract record Rule
 {
     public required string Id { get; init; }
@@ -36,7 +40,7 @@ public abstract record Rule
     [JsonIgnore]
     public virtual TimeSpan Lookback => TimeSpan.Zero;
 
-    public abstract Reason? Evaluate(Transaction transaction, AccountState history);
+    public abstract Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet);
 
     /// <summary>Problems with the parameters, for people; empty when the rule is usable.</summary>
     public virtual IEnumerable<string> Problems()
@@ -59,7 +63,11 @@ public abstract record Rule
     protected static string Seconds(TimeSpan window) => window.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture) + " s";
 }
 
-/// <summary>Amount above a limit, optionally only for one currency, channel or set of merchant categories.</summary>
+/// <summary>
+/// Amount above a limit, optionally only for one currency, channel or set of merchant categories. Without a currency
+/// of its own the limit is in the rule set's currency, and an amount in another is converted with the rule set's
+/// rates first: 9,000 means the same money in euros, pounds and yen.
+/// </summary>
 public sealed record ThresholdRule : Rule
 {
     public required decimal Limit { get; init; }
@@ -72,17 +80,31 @@ public sealed record ThresholdRule : Rule
 
     public override RuleKind Kind => RuleKind.Threshold;
 
-    public override Reason? Evaluate(Transaction transaction, AccountState history)
+    public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
     {
-        if (transaction.Amount <= Limit
-            || (Currency is not null && Currency != transaction.Currency)
+        if ((Currency is not null && Currency != transaction.Currency)
             || (Channel is not null && Channel != WireNames.Channel(transaction.Channel))
             || (MerchantCategories is { Count: > 0 } categories && !categories.Contains(transaction.MerchantCategory ?? "")))
         {
             return null;
         }
 
-        return Fire(transaction.Amount, Limit, $"amount {Num(transaction.Amount)} {transaction.Currency} > limit {Num(Limit)}");
+        var amount = transaction.Amount;
+        if (Currency is not null || transaction.Currency == ruleSet.Currency)
+        {
+            return amount <= Limit ? null : Fire(amount, Limit, $"amount {Num(amount)} {transaction.Currency} > limit {Num(Limit)}");
+        }
+
+        if (ruleSet.InRuleCurrency(transaction) is not { } converted)
+        {
+            return amount <= Limit
+                ? null
+                : Fire(amount, Limit, $"amount {Num(amount)} {transaction.Currency} > limit {Num(Limit)} (the rule set has no rate for {transaction.Currency}: compared as {ruleSet.Currency})");
+        }
+
+        return converted <= Limit
+            ? null
+            : Fire(Math.Round(converted, 4), Limit, $"amount {Num(amount)} {transaction.Currency} = {Num(converted)} {ruleSet.Currency} > limit {Num(Limit)} {ruleSet.Currency}");
     }
 
     public override IEnumerable<string> Problems()
@@ -128,7 +150,7 @@ public sealed record VelocityRule : Rule
 
     public override TimeSpan Lookback => Window;
 
-    public override Reason? Evaluate(Transaction transaction, AccountState history)
+    public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
     {
         var (count, sum) = history.CountAndSum(transaction.EventTimeMs - (long)Window.TotalMilliseconds, transaction.EventTimeMs);
         count += 1;
@@ -176,7 +198,7 @@ public sealed record ImpossibleTravelRule : Rule
 
     public override RuleKind Kind => RuleKind.ImpossibleTravel;
 
-    public override Reason? Evaluate(Transaction transaction, AccountState history)
+    public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
     {
         if (!transaction.HasLocation || history.PreviousLocation(transaction.EventTimeMs) is not { } previous)
         {
@@ -226,7 +248,7 @@ public sealed record CardTestingRule : Rule
 
     public override TimeSpan Lookback => Window;
 
-    public override Reason? Evaluate(Transaction transaction, AccountState history)
+    public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
     {
         if (transaction.Amount < LargeAmount)
         {
@@ -251,6 +273,77 @@ public sealed record CardTestingRule : Rule
             yield return $"rule '{Id}': needs windowSeconds > 0, minSmallCount > 0 and 0 < smallAmount < largeAmount";
         }
     }
+}
+
+/// <summary>
+/// Account takeover's last step: a transfer, cash withdrawal or payment that takes at least <see cref="MinShare"/> of
+/// the balance before it, above <see cref="MinAmount"/>. Needs the producer's balances; silent without them.
+/// </summary>
+public sealed record AccountDrainRule : Rule
+{
+    public decimal MinShare { get; init; } = 0.9m;
+    public decimal MinAmount { get; init; } = 1000;
+
+    public override RuleKind Kind => RuleKind.AccountDrain;
+
+    public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
+    {
+        if (transaction.Type is not (TransactionType.Transfer or TransactionType.CashWithdrawal or TransactionType.Payment)
+            || transaction.BalanceBefore is not { } before || before <= 0 || transaction.Amount <= MinAmount)
+        {
+            return null;
+        }
+
+        var share = transaction.Amount / before;
+        return share < MinShare
+            ? null
+            : Fire(Math.Round(share, 4), MinShare,
+                $"takes {Percent(share)} of the balance {Num(before)} {transaction.Currency} (limit {Percent(MinShare)}, above {Num(MinAmount)})");
+    }
+
+    public override IEnumerable<string> Problems()
+    {
+        foreach (var problem in base.Problems())
+        {
+            yield return problem;
+        }
+
+        if (MinShare is <= 0 or > 1 || MinAmount < 0)
+        {
+            yield return $"rule '{Id}': needs 0 < minShare <= 1 and minAmount >= 0";
+        }
+    }
+
+    private static string Percent(decimal share) => (share * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+}
+
+/// <summary>
+/// The producer's balances disagree with the amount: after should be before minus a debit, or plus a deposit or
+/// refund, within <see cref="Tolerance"/>. A ledger that does not add up is a reason to look, not a reason to refuse.
+/// </summary>
+public sealed record BalanceMismatchRule : Rule
+{
+    public decimal Tolerance { get; init; } = 0.01m;
+
+    public override RuleKind Kind => RuleKind.BalanceMismatch;
+
+    public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
+    {
+        if (transaction.BalanceBefore is not { } before || transaction.BalanceAfter is not { } after)
+        {
+            return null;
+        }
+
+        var expected = transaction.IsCredit ? before + transaction.Amount : before - transaction.Amount;
+        var off = Math.Abs(after - expected);
+        return off <= Tolerance
+            ? null
+            : Fire(off, Tolerance,
+                $"balance after {Num(after)} is not {Num(before)} {(transaction.IsCredit ? "+" : "−")} {Num(transaction.Amount)} = {Num(expected)} (off by {Num(off)}, tolerance {Num(Tolerance)})");
+    }
+
+    public override IEnumerable<string> Problems() =>
+        base.Problems().Concat(Tolerance < 0 ? [$"rule '{Id}': tolerance must not be negative"] : []);
 }
 
 public static class Geo

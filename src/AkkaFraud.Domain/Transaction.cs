@@ -38,7 +38,18 @@ public sealed record Transaction
     public double? Longitude { get; init; }
     public string? DeviceId { get; init; }
 
+    /// <summary>The account's ledger balance before this transaction, in its currency; set together with <see cref="BalanceAfter"/> or not at all.</summary>
+    public decimal? BalanceBefore { get; init; }
+
+    /// <summary>The account's ledger balance after this transaction.</summary>
+    public decimal? BalanceAfter { get; init; }
+
     public bool HasLocation => Latitude is not null && Longitude is not null;
+
+    public bool HasBalances => BalanceBefore is not null && BalanceAfter is not null;
+
+    /// <summary>Money into the account (a deposit or a refund); every other type takes money out.</summary>
+    public bool IsCredit => Type is TransactionType.Deposit or TransactionType.Refund;
 
     /// <summary>Event time as Unix milliseconds: the unit account state and windows use.</summary>
     public long EventTimeMs => EventTime.ToUnixTimeMilliseconds();
@@ -51,6 +62,9 @@ public enum TransactionType
     CashWithdrawal,
     Refund,
     Payment,
+
+    /// <summary>Money into the account: cash in, an incoming transfer.</summary>
+    Deposit,
 }
 
 public enum Channel

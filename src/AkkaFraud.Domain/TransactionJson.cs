@@ -31,6 +31,8 @@ public static class TransactionJson
     private static readonly JsonEncodedText LatitudeName = JsonEncodedText.Encode("lat");
     private static readonly JsonEncodedText LongitudeName = JsonEncodedText.Encode("lon");
     private static readonly JsonEncodedText DeviceIdName = JsonEncodedText.Encode("deviceId");
+    private static readonly JsonEncodedText BalanceBeforeName = JsonEncodedText.Encode("balanceBefore");
+    private static readonly JsonEncodedText BalanceAfterName = JsonEncodedText.Encode("balanceAfter");
 
     [ThreadStatic]
     private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _scratch;
@@ -74,6 +76,16 @@ public static class TransactionJson
         }
 
         WriteOptional(writer, DeviceIdName, t.DeviceId);
+        if (t.BalanceBefore is { } before)
+        {
+            writer.WriteNumber(BalanceBeforeName, before);
+        }
+
+        if (t.BalanceAfter is { } after)
+        {
+            writer.WriteNumber(BalanceAfterName, after);
+        }
+
         writer.WriteEndObject();
     }
 
@@ -152,6 +164,10 @@ internal sealed class TransactionDocument
 
     public string? DeviceId { get; set; }
 
+    public decimal? BalanceBefore { get; set; }
+
+    public decimal? BalanceAfter { get; set; }
+
     public static TransactionDocument From(Transaction t) => new()
     {
         TransactionId = t.TransactionId,
@@ -169,6 +185,8 @@ internal sealed class TransactionDocument
         Latitude = t.Latitude,
         Longitude = t.Longitude,
         DeviceId = t.DeviceId,
+        BalanceBefore = t.BalanceBefore,
+        BalanceAfter = t.BalanceAfter,
     };
 }
 

@@ -146,6 +146,17 @@ public static class TransactionParser
             return ParseResult.Rejected(RejectionCode.InvalidField, "lat must lie in [-90, 90] and lon in [-180, 180]");
         }
 
+        if ((d.BalanceBefore is null) != (d.BalanceAfter is null))
+        {
+            return ParseResult.Rejected(RejectionCode.InvalidField, "balanceBefore and balanceAfter must come together");
+        }
+
+        if (d.BalanceBefore is { } before && (!IsStorable(before, limits) || !IsStorable(d.BalanceAfter!.Value, limits)))
+        {
+            return ParseResult.Rejected(RejectionCode.InvalidField,
+                $"balanceBefore and balanceAfter must have at most {limits.MaxAmountDecimals} decimals and lie within ±{limits.MaxAmount.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         return ParseResult.Valid(new Transaction
         {
             TransactionId = d.TransactionId!,
@@ -163,8 +174,14 @@ public static class TransactionParser
             Latitude = d.Latitude,
             Longitude = d.Longitude,
             DeviceId = d.DeviceId,
+            BalanceBefore = d.BalanceBefore,
+            BalanceAfter = d.BalanceAfter,
         });
     }
+
+    /// <summary>A balance may be negative (an overdraft), but no larger in size than an amount, nor finer.</summary>
+    private static bool IsStorable(decimal balance, ParserLimits limits) =>
+        Math.Abs(balance) <= limits.MaxAmount && decimal.Round(balance, limits.MaxAmountDecimals) == balance;
 
     private static string? Missing(TransactionDocument d) =>
         d.TransactionId is null ? "transactionId"

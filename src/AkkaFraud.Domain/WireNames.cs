@@ -13,6 +13,7 @@ public static class WireNames
         TransactionType.CashWithdrawal => "cash-withdrawal",
         TransactionType.Refund => "refund",
         TransactionType.Payment => "payment",
+        TransactionType.Deposit => "deposit",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
@@ -23,6 +24,7 @@ public static class WireNames
         "cash-withdrawal" => TransactionType.CashWithdrawal,
         "refund" => TransactionType.Refund,
         "payment" => TransactionType.Payment,
+        "deposit" => TransactionType.Deposit,
         _ => null,
     };
 
@@ -66,6 +68,8 @@ public static class WireNames
         Domain.RuleKind.Velocity => "velocity",
         Domain.RuleKind.ImpossibleTravel => "impossible-travel",
         Domain.RuleKind.CardTesting => "card-testing",
+        Domain.RuleKind.AccountDrain => "account-drain",
+        Domain.RuleKind.BalanceMismatch => "balance-mismatch",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -75,6 +79,8 @@ public static class WireNames
         "velocity" => Domain.RuleKind.Velocity,
         "impossible-travel" => Domain.RuleKind.ImpossibleTravel,
         "card-testing" => Domain.RuleKind.CardTesting,
+        "account-drain" => Domain.RuleKind.AccountDrain,
+        "balance-mismatch" => Domain.RuleKind.BalanceMismatch,
         _ => null,
     };
 }

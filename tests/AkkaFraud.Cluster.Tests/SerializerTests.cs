@@ -30,6 +30,8 @@ public sealed class Fraud_message_serializer(ITestOutputHelper output) : Akka.Ho
         Latitude = 52.520008,
         Longitude = 13.404954,
         DeviceId = "d-1",
+        BalanceBefore = 9100.5m,
+        BalanceAfter = 100.4999m,
     };
 
     private static readonly Transaction Minimal = new()
@@ -39,7 +41,7 @@ public sealed class Fraud_message_serializer(ITestOutputHelper output) : Akka.Ho
         EventTime = DateTimeOffset.UnixEpoch.AddYears(40),
         Amount = 0.01m,
         Currency = "USD",
-        Type = TransactionType.Transfer,
+        Type = TransactionType.Deposit,
         Channel = Channel.Transfer,
         Country = "US",
     };

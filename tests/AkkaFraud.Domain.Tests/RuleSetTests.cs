@@ -29,6 +29,8 @@ public sealed class Rule_set
         Assert.Equal(ruleSet, parsed);
         Assert.Contains("\"type\":\"impossible-travel\"", json, StringComparison.Ordinal);
         Assert.Contains("\"windowSeconds\":600", json, StringComparison.Ordinal);
+        Assert.Contains("\"JPY\":0.0057", json, StringComparison.Ordinal);
+        Assert.Equal(0.0057m, parsed.Rates!["JPY"]);
     }
 
     [Fact]
@@ -51,6 +53,9 @@ public sealed class Rule_set
     [InlineData("""{"version":2,"reviewThreshold":90,"blockThreshold":80,"rules":[]}""", "thresholds")]
     [InlineData("""{"version":2,"rules":[{"type":"velocity","id":"v","weight":1,"windowSeconds":60}]}""", "needs maxCount or maxSum")]
     [InlineData("""{"version":2,"rules":[{"type":"threshold","id":"t","weight":1,"limit":1,"channel":"fax"}]}""", "channel 'fax'")]
+    [InlineData("""{"version":2,"rates":{"USD":-1},"rules":[]}""", "'USD' must be an ISO 4217 code worth more than 0 EUR")]
+    [InlineData("""{"version":2,"rates":{"EUR":2},"rules":[]}""", "'EUR' must be")]
+    [InlineData("""{"version":2,"currency":"EURO","rules":[]}""", "currency 'EURO'")]
     [InlineData("""{"version":2,"rules":[{"type":"card-testing","id":"c","weight":1,"windowSeconds":60,"minSmallCount":2,"smallAmount":50,"largeAmount":10}]}""", "smallAmount < largeAmount")]
     public void Invalid_rule_sets_are_refused_with_a_message_that_says_what_is_wrong(string json, string expected)
     {

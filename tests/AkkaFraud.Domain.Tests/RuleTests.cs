@@ -27,6 +27,25 @@ public sealed class Threshold_rule
     }
 
     [Fact]
+    public void Without_a_currency_of_its_own_the_limit_means_the_same_money_in_every_currency_the_rates_know()
+    {
+        var ruleSet = Rules.Only(Large) with { Rates = RuleSet.EuroRates };
+
+        // 1,600,000 yen are about 9,120 euros: over; 1,500,000 (8,550 euros) is not, though far above 9,000 as a number.
+        var verdicts = Rules.Score(ruleSet, Tx.Make("t-1", amount: 1_600_000m, currency: "JPY"), Tx.Make("t-2", secondsAfterT0: 1, amount: 1_500_000m, currency: "JPY"));
+        Assert.Equal(new Reason("large-amount", RuleKind.Threshold, 9120m, 9000m, 60, "amount 1600000 JPY = 9120 EUR > limit 9000 EUR"), Assert.Single(verdicts[0].Reasons));
+        Assert.Empty(verdicts[1].Reasons);
+
+        // A currency the rates do not know is compared as it is, and the reason says so.
+        var unknown = Assert.Single(Rules.Score(ruleSet, Tx.Make(amount: 9500m, currency: "ISK"))[0].Reasons);
+        Assert.Equal("amount 9500 ISK > limit 9000 (the rule set has no rate for ISK: compared as EUR)", unknown.Message);
+
+        // A rule of one currency keeps its limit in that currency.
+        var yenRule = Large with { Id = "yen", Currency = "JPY" };
+        Assert.NotEmpty(Rules.Score(Rules.Only(yenRule) with { Rates = RuleSet.EuroRates }, Tx.Make(amount: 9001m, currency: "JPY"))[0].Reasons);
+    }
+
+    [Fact]
     public void An_amount_above_ten_million_is_a_transaction_the_default_rules_block_with_its_own_reason()
     {
         var record = """{"transactionId":"t-big","accountId":"a-1","eventTime":"2026-11-26T08:00:00Z","amount":25000000,"currency":"EUR","type":"transfer","channel":"transfer","country":"DE"}""";
@@ -196,6 +215,59 @@ public sealed class Card_testing_rule
         Assert.Empty(Rules.Score(ruleSet, Tx.Make("t-1", amount: 1), Tx.Make("t-2", amount: 1), Tx.Make("t-3", secondsAfterT0: 10, amount: 900))[2].Reasons);
         Assert.Empty(Rules.Score(ruleSet, Tx.Make("t-1", amount: 1), Tx.Make("t-2", amount: 1), Tx.Make("t-3", amount: 1), Tx.Make("t-4", secondsAfterT0: 600, amount: 900))[3].Reasons);
         Assert.Empty(Rules.Score(ruleSet, Tx.Make("t-1", amount: 1), Tx.Make("t-2", amount: 1), Tx.Make("t-3", amount: 1), Tx.Make("t-4", secondsAfterT0: 10, amount: 199))[3].Reasons);
+    }
+}
+
+public sealed class Account_drain_rule
+{
+    private static readonly AccountDrainRule Drain = new() { Id = "account-drain", Weight = 50, MinShare = 0.9m, MinAmount = 1000 };
+
+    private static Transaction Debit(decimal amount, decimal? before, TransactionType type = TransactionType.Transfer) =>
+        Tx.Make(amount: amount) with { Type = type, BalanceBefore = before, BalanceAfter = before - amount };
+
+    [Fact]
+    public void Fires_on_a_debit_that_takes_most_of_the_balance_and_says_the_share_and_the_balance()
+    {
+        var reason = Assert.Single(Rules.Score(Rules.Only(Drain), Debit(9500m, 10_000m))[0].Reasons);
+
+        Assert.Equal(new Reason("account-drain", RuleKind.AccountDrain, 0.95m, 0.9m, 50, "takes 95% of the balance 10000 EUR (limit 90%, above 1000)"), reason);
+    }
+
+    [Theory]
+    [InlineData(8999, 10_000, TransactionType.Transfer)] // 89.99 %: below the share
+    [InlineData(950, 1_000, TransactionType.Transfer)] // most of a small balance: not above minAmount
+    [InlineData(9500, 10_000, TransactionType.Purchase)] // a purchase, not a transfer out
+    [InlineData(9500, 10_000, TransactionType.Deposit)] // money in
+    [InlineData(9500, -10, TransactionType.CashWithdrawal)] // an overdrawn account has no balance to drain
+    public void Stays_silent_otherwise(int amount, int before, TransactionType type) =>
+        Assert.Empty(Rules.Score(Rules.Only(Drain), Debit(amount, before, type))[0].Reasons);
+
+    [Fact]
+    public void Stays_silent_without_balances() =>
+        Assert.Empty(Rules.Score(Rules.Only(Drain), Debit(9500m, null))[0].Reasons);
+}
+
+public sealed class Balance_mismatch_rule
+{
+    private static readonly BalanceMismatchRule Mismatch = new() { Id = "balance-mismatch", Weight = 30, Tolerance = 0.01m };
+
+    [Fact]
+    public void A_ledger_that_adds_up_within_the_tolerance_is_silent_for_debits_and_credits()
+    {
+        var debit = Tx.Make(amount: 50m) with { BalanceBefore = 200m, BalanceAfter = 150.01m };
+        var deposit = Tx.Make("t-2", secondsAfterT0: 1, amount: 50m) with { Type = TransactionType.Deposit, BalanceBefore = 150m, BalanceAfter = 200m };
+
+        Assert.All(Rules.Score(Rules.Only(Mismatch), debit, deposit), v => Assert.Empty(v.Reasons));
+    }
+
+    [Fact]
+    public void A_ledger_that_does_not_add_up_is_a_reason_with_the_numbers()
+    {
+        var refund = Tx.Make(amount: 50m) with { Type = TransactionType.Refund, BalanceBefore = 200m, BalanceAfter = 150m };
+
+        var reason = Assert.Single(Rules.Score(Rules.Only(Mismatch), refund)[0].Reasons);
+        Assert.Equal("balance after 150 is not 200 + 50 = 250 (off by 100, tolerance 0.01)", reason.Message);
+        Assert.Equal((100m, 0.01m), (reason.Observed, reason.Limit));
     }
 }
 

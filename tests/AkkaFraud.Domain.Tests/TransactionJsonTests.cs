@@ -13,11 +13,14 @@ public sealed class Transaction_json
         Gen.String[Gen.Char, 0, 40].Select(s => (string?)s));
 
     private static readonly Gen<Transaction> Transactions =
-        Gen.Select(Gen.Long[946_684_800_000, 4_102_444_800_000], Gen.Decimal[0.0001m, 10_000_000m], Text, Text, Gen.Bool, Gen.Double[-90, 90], Gen.Double[-180, 180], Gen.Int[0, 4])
+        Gen.Select(Gen.Long[946_684_800_000, 4_102_444_800_000], Gen.Decimal[0.0001m, 10_000_000m], Text, Text, Gen.Bool, Gen.Double[-90, 90], Gen.Double[-180, 180], Gen.Int[0, 5])
         .Select((ms, amount, name, device, located, lat, lon, kind) => Tx.Make(account: "a-1") with
         {
+            // Balances on half of them, an overdraft among them: before and after are the amount apart.
+            BalanceBefore = located ? (decimal)Math.Round(lat, 2) * 1000 : null,
+            BalanceAfter = located ? ((decimal)Math.Round(lat, 2) * 1000) - decimal.Round(amount, Math.Min(kind, 4)) : null,
             EventTime = DateTimeOffset.FromUnixTimeMilliseconds(ms),
-            Amount = decimal.Round(amount, kind),
+            Amount = decimal.Round(amount, Math.Min(kind, 4)),
             MerchantName = name,
             DeviceId = device,
             Type = (TransactionType)kind,

@@ -35,7 +35,10 @@ public sealed class TransactionParserTests
     [Fact]
     public void Serialized_transactions_parse_back_to_equal_transactions()
     {
-        var original = Tx.Make(amount: 9000.01m, at: Tx.Berlin) with { MerchantName = "<img src=x onerror=alert(1)> \"Café\" 💳", DeviceId = "dev:42" };
+        var original = Tx.Make(amount: 9000.01m, at: Tx.Berlin) with
+        {
+            MerchantName = "<img src=x onerror=alert(1)> \"Café\" 💳", DeviceId = "dev:42", Type = TransactionType.Deposit, BalanceBefore = -250.5m, BalanceAfter = 8749.51m,
+        };
 
         var parsed = TransactionParser.Parse(TransactionJson.Serialize(original), Reference);
 
@@ -81,6 +84,10 @@ public sealed class TransactionParserTests
         { Valid.Replace("12.50", "100000000000000"), RejectionCode.AmountOutOfRange },
         { Valid.Replace("12.50", "1e400"), RejectionCode.AmountOutOfRange },
         { Valid.Replace("12.50", "99999999999999999999999999999999999"), RejectionCode.AmountOutOfRange },
+        { Valid.Replace("\"deviceId\"", "\"balanceBefore\":10,\"deviceId\""), RejectionCode.InvalidField },
+        { Valid.Replace("\"deviceId\"", "\"balanceAfter\":10,\"deviceId\""), RejectionCode.InvalidField },
+        { Valid.Replace("\"deviceId\"", "\"balanceBefore\":10.00001,\"balanceAfter\":0,\"deviceId\""), RejectionCode.InvalidField },
+        { Valid.Replace("\"deviceId\"", "\"balanceBefore\":-100000000000000,\"balanceAfter\":0,\"deviceId\""), RejectionCode.InvalidField },
         { Valid.Replace("\"EUR\"", "\"EURO\""), RejectionCode.InvalidCurrency },
         { Valid.Replace("\"EUR\"", "\"eur\""), RejectionCode.InvalidCurrency },
         { Valid.Replace("\"EUR\"", "\"XYZ\""), RejectionCode.InvalidCurrency },

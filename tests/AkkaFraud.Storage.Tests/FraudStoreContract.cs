@@ -29,7 +29,7 @@ public abstract class FraudStoreContract
         try
         {
             Assert.All(stores, s => Assert.Equal(Provider, s.Provider));
-            Assert.Equal([1, 2, 3, 4, 5, 6], await AppliedMigrationsAsync(settings));
+            Assert.Equal([1, 2, 3, 4, 5, 6, 7], await AppliedMigrationsAsync(settings));
             Assert.IsType<BatchCommitted>(await stores[3].WriteBatchAsync(Batch([Scored("t-1")], new OffsetCommit(P(0), null, 1))));
         }
         finally
@@ -42,7 +42,7 @@ public abstract class FraudStoreContract
 
         // A restart finds the schema current and the data in place.
         await using var reopened = await FraudStoreFactory.CreateAsync(settings);
-        Assert.Equal([1, 2, 3, 4, 5, 6], await AppliedMigrationsAsync(settings));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], await AppliedMigrationsAsync(settings));
         Assert.Equal(Scored("t-1"), await reopened.GetTransactionAsync("t-1"));
     }
 
@@ -55,7 +55,7 @@ public abstract class FraudStoreContract
         {
             Transaction = Scored("t-bare").Transaction with
             {
-                Type = TransactionType.CashWithdrawal,
+                Type = TransactionType.Deposit,
                 Channel = Channel.Atm,
                 MerchantId = null,
                 MerchantName = null,
@@ -64,6 +64,8 @@ public abstract class FraudStoreContract
                 Latitude = null,
                 Longitude = null,
                 DeviceId = null,
+                BalanceBefore = null,
+                BalanceAfter = null,
                 EventTime = new DateTimeOffset(2026, 3, 1, 14, 0, 0, 123, TimeSpan.FromHours(2)),
             },
             Verdict = Scored("t-bare").Verdict with { IsDuplicate = true },

@@ -48,6 +48,9 @@ internal static class TestData
             Latitude = 52.520008,
             Longitude = 13.404954,
             DeviceId = "dev-1",
+            // An overdraft: the stores keep the sign and all four decimals.
+            BalanceBefore = 120.5001m,
+            BalanceAfter = 120.5001m - amount,
         };
         var why = reasons ?? (decision == Decision.Approve ? [] : [Velocity]);
         var verdict = new Verdict

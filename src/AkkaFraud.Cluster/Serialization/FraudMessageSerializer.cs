@@ -119,7 +119,7 @@ public sealed class FraudMessageSerializer(ExtendedActorSystem system) : Seriali
 
     private static void WriteTransaction(ref MessagePackWriter writer, Transaction t)
     {
-        writer.WriteArrayHeader(15);
+        writer.WriteArrayHeader(17);
         writer.Write(t.TransactionId);
         writer.Write(t.AccountId);
         writer.Write(t.EventTime.UtcTicks);
@@ -135,11 +135,19 @@ public sealed class FraudMessageSerializer(ExtendedActorSystem system) : Seriali
         WriteDouble(ref writer, t.Latitude);
         WriteDouble(ref writer, t.Longitude);
         writer.Write(t.DeviceId);
+        WriteOptionalDecimal(ref writer, t.BalanceBefore);
+        WriteOptionalDecimal(ref writer, t.BalanceAfter);
     }
 
     private static Transaction ReadTransaction(ref MessagePackReader reader)
     {
-        Expect(ref reader, 15);
+        // 15 fields: a node from before balances (a rolling upgrade); 17 since.
+        var count = reader.ReadArrayHeader();
+        if (count is not (15 or 17))
+        {
+            throw new SerializationException($"Expected 15 or 17 fields of a transaction, found {count}");
+        }
+
         return new Transaction
         {
             TransactionId = reader.ReadString()!,
@@ -157,8 +165,24 @@ public sealed class FraudMessageSerializer(ExtendedActorSystem system) : Seriali
             Latitude = ReadDouble(ref reader),
             Longitude = ReadDouble(ref reader),
             DeviceId = reader.ReadString(),
+            BalanceBefore = count == 17 ? ReadOptionalDecimal(ref reader) : null,
+            BalanceAfter = count == 17 ? ReadOptionalDecimal(ref reader) : null,
         };
     }
+
+    private static void WriteOptionalDecimal(ref MessagePackWriter writer, decimal? value)
+    {
+        if (value is { } d)
+        {
+            WriteDecimal(ref writer, d);
+        }
+        else
+        {
+            writer.WriteNil();
+        }
+    }
+
+    private static decimal? ReadOptionalDecimal(ref MessagePackReader reader) => reader.TryReadNil() ? null : ReadDecimal(ref reader);
 
     private static void WriteVerdict(ref MessagePackWriter writer, Verdict v)
     {

@@ -20,6 +20,8 @@ public sealed record TransactionDto(
     double? Latitude,
     double? Longitude,
     string? DeviceId,
+    decimal? BalanceBefore,
+    decimal? BalanceAfter,
     int Score,
     string Decision,
     bool IsFlagged,
@@ -39,7 +41,7 @@ public sealed record TransactionDto(
         return new(
             t.TransactionId, t.AccountId, t.EventTime.ToUniversalTime(), t.Amount, t.Currency, WireNames.Type(t.Type), WireNames.Channel(t.Channel),
             t.MerchantId, t.MerchantName, t.MerchantCategory, t.CounterpartyId, t.Country, t.Latitude, t.Longitude, t.DeviceId,
-            v.Score, WireNames.Decision(v.Decision), v.Flagged, v.IsDuplicate, [.. v.Reasons.Select(ReasonDto.From)], v.RuleSetVersion,
+            t.BalanceBefore, t.BalanceAfter, v.Score, WireNames.Decision(v.Decision), v.Flagged, v.IsDuplicate, [.. v.Reasons.Select(ReasonDto.From)], v.RuleSetVersion,
             scored.KafkaPartition, scored.KafkaOffset, scored.IngestedAt.ToUniversalTime(), scored.ProcessedAt.ToUniversalTime());
     }
 }

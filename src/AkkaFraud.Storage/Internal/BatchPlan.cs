@@ -178,6 +178,16 @@ internal sealed class BatchPlan
                 $"at most 4 decimals and {MaxAmount.ToString(CultureInfo.InvariantCulture)} are stored");
         }
 
+        foreach (var balance in new[] { t.BalanceBefore, t.BalanceAfter })
+        {
+            if (balance is { } b && (decimal.Round(b, 4) != b || Math.Abs(b) > MaxAmount))
+            {
+                throw new ArgumentException(
+                    $"transaction {t.TransactionId} has balance {b.ToString(CultureInfo.InvariantCulture)}: " +
+                    $"at most 4 decimals and ±{MaxAmount.ToString(CultureInfo.InvariantCulture)} are stored");
+            }
+        }
+
         if (v.Reasons.IsDefault)
         {
             throw new ArgumentException($"the verdict of {t.TransactionId} has default (uninitialised) reasons");

@@ -10,9 +10,10 @@ internal static class Rows
     public const string Columns =
         "transaction_id, account_id, event_time, amount, currency, type, channel, merchant_id, merchant_name, " +
         "merchant_category, counterparty_id, country, latitude, longitude, device_id, score, decision, is_flagged, " +
-        "is_duplicate, reasons, rule_set_version, kafka_partition, kafka_offset, ingested_at, processed_at";
+        "is_duplicate, reasons, rule_set_version, kafka_partition, kafka_offset, ingested_at, processed_at, " +
+        "balance_before, balance_after";
 
-    public const int ColumnCount = 25;
+    public const int ColumnCount = 27;
 
     /// <summary>An insert's columns: the batch's Kafka cluster, then <see cref="Columns"/>.</summary>
     public const string InsertColumns = "kafka_cluster, " + Columns;
@@ -42,6 +43,8 @@ internal static class Rows
             Latitude = r.IsDBNull(12) ? null : r.GetDouble(12),
             Longitude = r.IsDBNull(13) ? null : r.GetDouble(13),
             DeviceId = NullableString(r, 14),
+            BalanceBefore = r.IsDBNull(25) ? null : dialect.ReadAmount(r, 25),
+            BalanceAfter = r.IsDBNull(26) ? null : dialect.ReadAmount(r, 26),
         };
         var verdict = new Verdict
         {

@@ -258,6 +258,12 @@ internal static class Schema
         CREATE INDEX sessions_expiry ON sessions (expires_at);
         """;
 
+    /// <summary>The account's ledger balance before and after each transaction, where the producer sends them.</summary>
+    private const string Balances = """
+        ALTER TABLE transactions ADD COLUMN balance_before {amount};
+        ALTER TABLE transactions ADD COLUMN balance_after {amount};
+        """;
+
     public static IReadOnlyList<Migration> Migrations(SchemaTypes types) =>
     [
         new(1, "warehouse", Render(Warehouse, types)),
@@ -266,6 +272,7 @@ internal static class Schema
         new(4, "api keys", Render(ApiKeys, types)),
         new(5, "audit log", Render(AuditLog, types)),
         new(6, "sessions", Render(Sessions, types)),
+        new(7, "balances", Render(Balances, types)),
     ];
 
     /// <summary>The SQL with every placeholder replaced; a placeholder the types do not name is a bug, not SQL.</summary>

@@ -280,6 +280,8 @@ internal sealed class PostgresDialect : SqlDialect
             copy.Write(row.KafkaOffset, NpgsqlDbType.Bigint);
             copy.Write(BatchPlan.Utc(row.IngestedAt), NpgsqlDbType.TimestampTz);
             copy.Write(BatchPlan.Utc(row.ProcessedAt), NpgsqlDbType.TimestampTz);
+            WriteAmount(copy, t.BalanceBefore);
+            WriteAmount(copy, t.BalanceAfter);
         }
 
         await copy.CompleteAsync(ct);
@@ -294,6 +296,18 @@ internal sealed class PostgresDialect : SqlDialect
         else
         {
             copy.Write(value, NpgsqlDbType.Text);
+        }
+    }
+
+    private static void WriteAmount(NpgsqlBinaryImporter copy, decimal? value)
+    {
+        if (value is { } amount)
+        {
+            copy.Write(amount, NpgsqlDbType.Numeric);
+        }
+        else
+        {
+            copy.WriteNull();
         }
     }
 

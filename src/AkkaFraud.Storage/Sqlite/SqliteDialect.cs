@@ -52,6 +52,8 @@ internal sealed class SqliteDialect : SqlDialect
             p[i + 22].Value = row.KafkaOffset;
             p[i + 23].Value = BatchPlan.UnixMicros(row.IngestedAt);
             p[i + 24].Value = BatchPlan.UnixMicros(row.ProcessedAt);
+            p[i + 25].Value = t.BalanceBefore is { } before ? Units(before) : DBNull.Value as object;
+            p[i + 26].Value = t.BalanceAfter is { } after ? Units(after) : DBNull.Value as object;
         }, batchValueFirst: true);
 
     private static readonly SqliteMultiRowInsert<DeadLetterRecord> InsertDeadLetters = new(
