@@ -7,6 +7,32 @@ public sealed class Customers_behave_like_customers
     private static IEnumerable<Transaction> Honest => Traffic.Sample.Where(t => t.Label is null).Only();
 
     [Fact]
+    public void Every_account_keeps_a_ledger_that_adds_up_from_each_transaction_to_the_next_with_salaries_and_now_and_then_an_honest_drain()
+    {
+        var balances = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        int deposits = 0, honestDrains = 0;
+        foreach (var record in Traffic.Sample)
+        {
+            var t = record.Transaction;
+            Assert.True(t.HasBalances, $"{t.TransactionId} has no balances");
+            var expected = t.IsCredit ? t.BalanceBefore + t.Amount : t.BalanceBefore - t.Amount;
+            Assert.True(expected == t.BalanceAfter, $"{t.TransactionId}: {t.BalanceBefore} and {t.Amount} ({t.Type}) do not make {t.BalanceAfter}");
+            if (balances.TryGetValue(t.AccountId, out var previous))
+            {
+                Assert.True(previous == t.BalanceBefore, $"{t.TransactionId} starts from {t.BalanceBefore}, the account's last transaction left {previous}");
+            }
+
+            balances[t.AccountId] = t.BalanceAfter!.Value;
+            deposits += t.Type == TransactionType.Deposit ? 1 : 0;
+            honestDrains += record.Label is null && t.Type == TransactionType.Transfer && t.BalanceBefore > 1_000 && t.Amount >= 0.9m * t.BalanceBefore ? 1 : 0;
+        }
+
+        // Salaries come every 30 to 90 payments, and most sampled accounts make fewer: a few dozen in the sample.
+        Assert.True(deposits >= 20, $"only {deposits} deposits");
+        Assert.True(honestDrains >= 3, $"only {honestDrains} honest drains: precision would be given, not earned");
+    }
+
+    [Fact]
     public void Honest_payments_never_imply_travel_faster_than_a_plane_yet_people_do_travel()
     {
         var last = new Dictionary<string, Transaction>(StringComparer.Ordinal);

@@ -4,13 +4,20 @@ namespace AkkaFraud.Simulator.Internal;
 
 /// <summary>
 /// One account holder living their life in event time: shopping at home by day, paying online, drawing cash, paying
-/// bills and friends, now and then a big purchase, now and then a trip (by road or by plane, at the speed of either).
-/// Payments come as a Poisson process shaped by the local time of day.
+/// bills and friends, now and then a big purchase, now and then a trip (by road or by plane, at the speed of either),
+/// and once in a long while moving nearly all their money to an account of their own. Payments come as a Poisson
+/// process shaped by the local time of day. The account keeps a ledger balance that every transaction moves (a
+/// fraudster's too); every few dozen payments the salary comes in as a deposit, a little more than was spent since
+/// the last one. Paydays follow the customer's own payments, never the balance, so a fraud moves the ledger and
+/// nothing else about the customer.
 /// </summary>
 internal sealed class Customer : Agent
 {
     /// <summary>Share of purchases that are big-ticket (furniture, a car deposit, a holiday): 500–25,000, log-uniform.</summary>
     private const double BigTicketChance = 0.001;
+
+    /// <summary>Share of payments that move almost the whole balance to the customer's own account elsewhere.</summary>
+    private const double EmptyOwnAccountChance = 0.0002;
 
     private readonly double _spend;
     private readonly double _meanGapAtPeakMs;
@@ -18,6 +25,11 @@ internal sealed class Customer : Agent
     private readonly string[] _devices;
     private readonly string[] _contacts;
     private readonly double _tripChance;
+    private readonly int _payPeriod;
+    private int _paymentsSincePayday;
+    private decimal _spentSincePayday;
+    private readonly string _employer;
+    private readonly string _savings;
 
     private City? _destination;
     private long _departMs, _arriveMs, _leaveMs, _backMs;
@@ -45,6 +57,21 @@ internal sealed class Customer : Agent
         _contacts = [.. Enumerable.Range(0, rng.Between(1, 4)).Select(_ => Ids.Counterparty(rng, home.Country))];
         var tripsPerYear = rng.Between(0.0, 8.0);
         _tripChance = Math.Min(0.05, tripsPerYear / 365 / (perSecond * 86_400));
+        _payPeriod = rng.Between(30, 90);
+        Balance = Money.Cents(rng.LogNormal(3_000 * _spend, 1.0) * PerEuro);
+        _employer = Ids.Counterparty(rng, home.Country);
+        _savings = Ids.Counterparty(rng, home.Country);
+    }
+
+    /// <summary>The account's ledger balance now: every transaction of the account moves it.</summary>
+    public decimal Balance { get; private set; }
+
+    /// <summary>Books a transaction on the ledger; the balances before and after it.</summary>
+    public (decimal Before, decimal After) Book(decimal amount, TransactionType type)
+    {
+        var before = Balance;
+        Balance = type is TransactionType.Deposit or TransactionType.Refund ? before + amount : before - amount;
+        return (before, Balance);
     }
 
     public string AccountId { get; }
@@ -102,11 +129,19 @@ internal sealed class Customer : Agent
         var here = Where(now);
         var roll = rng.NextDouble();
         var transaction = here is null ? Online(simulation, rng, now) // in transit: only what a phone can do
+            : _paymentsSincePayday >= _payPeriod ? Salary(simulation, rng, now)
+            : roll < EmptyOwnAccountChance && Balance > 1_000 ? EmptyOwnAccount(simulation, rng, now, here)
             : roll < _shop ? Shop(simulation, rng, now, here)
             : roll < _atm ? Cash(simulation, rng, now, here)
             : roll < _transfer ? Transfer(simulation, rng, now, here)
             : roll < _bill ? Bill(simulation, rng, now, here)
             : Online(simulation, rng, now);
+
+        _paymentsSincePayday++;
+        if (!transaction.IsCredit)
+        {
+            _spentSincePayday += transaction.Amount;
+        }
 
         if (transaction.Latitude is { } latitude)
         {
@@ -238,6 +273,19 @@ internal sealed class Customer : Agent
             : simulation.Transaction(this, now, Money.Whole(rng.LogNormal(Categories.Atm.MedianEur * Math.Sqrt(_spend), Categories.Atm.Sigma) * PerEuro, 10),
                 TransactionType.CashWithdrawal, Channel.Atm, atm);
     }
+
+    private Transaction Salary(Simulation simulation, Rng rng, long now)
+    {
+        var pay = Money.Cents((double)Math.Max(_spentSincePayday, 100) * rng.Between(0.98, 1.15));
+        _paymentsSincePayday = -1;
+        _spentSincePayday = 0;
+        return simulation.Transaction(this, now, pay, TransactionType.Deposit, Channel.Transfer, counterpartyId: _employer);
+    }
+
+    /// <summary>An honest drain: 95–100 % of the balance to the customer's own savings account, online.</summary>
+    private Transaction EmptyOwnAccount(Simulation simulation, Rng rng, long now, City here) =>
+        simulation.Transaction(this, now, Money.Cents((double)Balance * rng.Between(0.95, 1.0)), TransactionType.Transfer, Channel.Transfer,
+            counterpartyId: _savings, deviceId: rng.Pick(_devices), at: Simulation.IpLocation(here, rng));
 
     private Transaction Transfer(Simulation simulation, Rng rng, long now, City here) =>
         simulation.Transaction(this, now, Money.Cents(rng.LogNormal(60 * _spend, 1.0) * PerEuro), TransactionType.Transfer, Channel.Transfer,

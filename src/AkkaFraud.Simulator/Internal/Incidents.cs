@@ -211,7 +211,9 @@ internal sealed class AccountTakeoverIncident : Incident
 
     private readonly City _attacker;
     private readonly string[] _mules;
-    private readonly decimal[] _amounts;
+    private readonly double[] _slices;
+    private readonly double _fallbackBalance;
+    private decimal[]? _amounts;
 
     public AccountTakeoverIncident(long id, Customer victim, Rng rng)
         : base(id, FraudScenario.AccountTakeover, victim, rng)
@@ -220,20 +222,26 @@ internal sealed class AccountTakeoverIncident : Incident
         _attacker = rng.Pick(abroad);
         _mules = [.. Enumerable.Range(0, rng.Between(1, 2)).Select(_ => Ids.Counterparty(rng, rng.Pick(MuleCountries)))];
 
-        // The balance, drained in uneven slices.
-        var balance = rng.LogUniform(2_000, 25_000) * victim.PerEuro;
-        var slices = new double[rng.Between(MinTransfers, MaxTransfers)];
-        for (var i = 0; i < slices.Length; i++)
+        // The balance, drained in uneven slices; the last takes what is left.
+        _slices = new double[rng.Between(MinTransfers, MaxTransfers)];
+        for (var i = 0; i < _slices.Length; i++)
         {
-            slices[i] = rng.Between(0.5, 1.5);
+            _slices[i] = rng.Between(0.5, 1.5);
         }
 
-        var total = slices.Sum();
-        _amounts = [.. slices.Select(s => Money.Cents(balance * s / total))];
+        _fallbackBalance = rng.LogUniform(2_000, 25_000) * victim.PerEuro;
     }
 
     public override AgentStep Act(Simulation simulation)
     {
+        // What the account holds when the attacker gets in (a nearly empty one is drained of an overdraft's worth).
+        if (_amounts is null)
+        {
+            var balance = Victim.Balance > 2_000 * (decimal)Victim.PerEuro ? (double)Victim.Balance * 0.98 : _fallbackBalance;
+            var total = _slices.Sum();
+            _amounts = [.. _slices.Select(s => Money.Cents(balance * s / total))];
+        }
+
         var transaction = simulation.Transaction(Victim, DueMs, _amounts[Emitted], TransactionType.Transfer, Channel.Transfer,
             counterpartyId: Rng.Pick(_mules), deviceId: FraudsterDevice, at: Simulation.IpLocation(_attacker, Rng));
         return Emit(transaction, decisive: true, Emitted + 1 < _amounts.Length ? After(60 + (300 * Rng.Exponential())) : null);

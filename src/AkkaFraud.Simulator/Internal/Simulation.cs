@@ -135,6 +135,7 @@ internal sealed class Simulation
             at = new Spot(merchant.Country, merchant.Latitude, merchant.Longitude);
         }
 
+        var (before, after) = account.Book(amount, type);
         return new Transaction
         {
             TransactionId = NextTransactionId(),
@@ -152,6 +153,8 @@ internal sealed class Simulation
             Latitude = at?.Latitude,
             Longitude = at?.Longitude,
             DeviceId = deviceId,
+            BalanceBefore = before,
+            BalanceAfter = after,
         };
     }
 
