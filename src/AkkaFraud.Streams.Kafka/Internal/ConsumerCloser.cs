@@ -12,9 +12,10 @@ internal sealed class ConsumerCloser(TimeProvider time, ILoggingAdapter log)
     public void Close(IConsumer<byte[]?, byte[]?> consumer)
     {
         SettleAssignment(consumer);
+        LeaveGroup(consumer);
         try
         {
-            // Revokes the assignment through OnRevoked (listeners hear it) and leaves the group, so partitions move now.
+            // Nothing is assigned or in flight any more: this only ends the consumer's group handle.
             consumer.Close();
             log.Info("Kafka source closed its consumer");
         }
@@ -51,6 +52,48 @@ internal sealed class ConsumerCloser(TimeProvider time, ILoggingAdapter log)
         while (time.GetTimestamp() < deadline && HasUnsettledPartition(consumer))
         {
             ConsumeQuietly(consumer, SettleSlice, log);
+        }
+    }
+
+    /// <summary>
+    /// Leaves the group before closing: unsubscribing revokes the assignment through OnRevoked (listeners hear it) and
+    /// sends LeaveGroup, so partitions move now. Then the consumer is served until nothing is assigned, and a little
+    /// longer, while librdkafka stops the revoked partitions' fetchers: the same assert in rd_kafka_cgrp_terminated
+    /// fired once in CI when a SIGTERM closed a consumer in the middle of a cooperative rebalance.
+    /// </summary>
+    private void LeaveGroup(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            consumer.Unsubscribe();
+        }
+        catch (KafkaException e)
+        {
+            log.Warning("Kafka source could not leave its group before closing: {0}", e.Message);
+            return;
+        }
+
+        var deadline = time.GetTimestamp() + PollClock.Ticks(time, SettleTimeout);
+        while (time.GetTimestamp() < deadline && HasAssignment(consumer))
+        {
+            ConsumeQuietly(consumer, SettleSlice, log);
+        }
+
+        for (var slice = 0; slice < 4; slice++)
+        {
+            ConsumeQuietly(consumer, SettleSlice, log);
+        }
+    }
+
+    private static bool HasAssignment(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            return consumer.Assignment.Count > 0;
+        }
+        catch (KafkaException)
+        {
+            return false;
         }
     }
 
