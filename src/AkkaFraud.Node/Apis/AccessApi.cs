@@ -75,7 +75,7 @@ internal static partial class AccessApi
 
         if (throttle.IsThrottled(context))
         {
-            context.Response.Headers.RetryAfter = ((int)CredentialThrottle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            CredentialThrottle.SetRetryAfter(context.Response);
             return TypedResults.Json(new ErrorResponse((string)context.Items[KeyAuthentication.ProblemItem]!), statusCode: StatusCodes.Status429TooManyRequests);
         }
 

@@ -38,6 +38,10 @@ internal static class AccessEndpoints
 {
     public static string PolicyName(Role role) => "role:" + Roles.Name(role);
 
+    /// <summary>The methods that change something: what the audit records and a session's CSRF token guards.</summary>
+    public static bool IsChange(string method) =>
+        HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
+
     /// <summary>Declares the least role the endpoint (or group, or hub) needs, and enforces it.</summary>
     public static TBuilder RequireRole<TBuilder>(this TBuilder builder, Role role) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new MinimumRole(role)).RequireAuthorization(PolicyName(role));

@@ -17,9 +17,12 @@ internal static class ApiKeyFormat
     public static (string KeyId, string Key) Create()
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(IdLength / 2));
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        return (id, $"{Prefix}{id}_{secret}");
+        return (id, $"{Prefix}{id}_{RandomSecret()}");
     }
+
+    /// <summary>256 random bits in base64url: a key's secret, a session cookie's.</summary>
+    public static string RandomSecret() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>The id of something shaped like a key; false for anything else.</summary>
     public static bool TryReadId(string presented, out string keyId)

@@ -37,8 +37,7 @@ internal static partial class AuditTrail
     }
 
     private static bool IsMutation(HttpContext context) =>
-        (HttpMethods.IsPost(context.Request.Method) || HttpMethods.IsPut(context.Request.Method)
-            || HttpMethods.IsPatch(context.Request.Method) || HttpMethods.IsDelete(context.Request.Method))
+        AccessEndpoints.IsChange(context.Request.Method)
         && context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>() is not null
         && !context.Request.Path.StartsWithSegments(LiveHub.Path, StringComparison.Ordinal);
 

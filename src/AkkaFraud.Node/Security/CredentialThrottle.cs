@@ -40,6 +40,10 @@ internal sealed class CredentialThrottle(NodeSettings settings) : IDisposable
         return true;
     }
 
+    /// <summary>When a throttled client may try again: the window's length, at most.</summary>
+    public static void SetRetryAfter(HttpResponse response) =>
+        response.Headers.RetryAfter = ((int)Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public void CountRefusal(HttpContext context)
     {
         using var lease = _failures.AttemptAcquire(AddressOf(context));

@@ -49,7 +49,7 @@ internal sealed class KeyAuthentication(
             if (identity is null)
             {
                 // Its answer clears the dead cookie: the next request is anonymous, not refused again.
-                Response.Cookies.Delete(Sessions.CookieName, new CookieOptions { Path = "/" });
+                Sessions.ClearCookie(Context);
                 Context.Items[ProblemItem] = problem;
                 return AuthenticateResult.Fail(problem!);
             }
@@ -65,7 +65,7 @@ internal sealed class KeyAuthentication(
     {
         if (Context.Items.ContainsKey(CredentialThrottle.ThrottledItem))
         {
-            Response.Headers.RetryAfter = ((int)CredentialThrottle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            CredentialThrottle.SetRetryAfter(Response);
             return WriteAsync(StatusCodes.Status429TooManyRequests, (string)Context.Items[ProblemItem]!);
         }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using AkkaFraud.Node.Contracts;
 using AkkaFraud.Node.Hosting;
 using AkkaFraud.Node.Live;
@@ -23,7 +22,7 @@ internal sealed class Sessions(NodeSettings settings, IAccessStore store, Creden
     /// <summary>Opens a session for an identity of an API key or the admin token, and sets its cookie on the response.</summary>
     public async Task<SessionDto> OpenAsync(HttpContext context, Identity identity, CancellationToken cancellationToken)
     {
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = ApiKeyFormat.RandomSecret();
         var now = clock.GetUtcNow();
         var session = new StoredSession(ApiKeyFormat.Digest(secret), credentials.BindingOf(identity), now, now + settings.Security.SessionLifetime);
         await store.AddSessionAsync(session, cancellationToken);
@@ -57,16 +56,16 @@ internal sealed class Sessions(NodeSettings settings, IAccessStore store, Creden
             await store.EndSessionAsync(ApiKeyFormat.Digest(secret), cancellationToken);
         }
 
-        context.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = context.Request.IsHttps });
+        ClearCookie(context);
     }
+
+    public static void ClearCookie(HttpContext context) =>
+        context.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = context.Request.IsHttps });
 
     public static string CsrfToken(string secret) => ApiKeyFormat.Digest("csrf:" + secret);
 
     /// <summary>The CSRF token of the request's session; null when the request did not come with a session.</summary>
     public static string? CsrfTokenOf(HttpContext context) => context.Items[SecretItem] is string secret ? CsrfToken(secret) : null;
-
-    internal static bool IsChange(string method) =>
-        HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsDelete(method);
 }
 
 internal static class CsrfProtection
@@ -79,7 +78,7 @@ internal static class CsrfProtection
     {
         app.Use(async (context, next) =>
         {
-            if (context.Items[Sessions.SecretItem] is string secret && Sessions.IsChange(context.Request.Method)
+            if (context.Items[Sessions.SecretItem] is string secret && AccessEndpoints.IsChange(context.Request.Method)
                 && context.GetEndpoint()?.Metadata.GetMetadata<MinimumRole>() is not null
                 && !context.Request.Path.StartsWithSegments(LiveHub.Path, StringComparison.Ordinal)
                 && !ApiKeyFormat.DigestsEqual(context.Request.Headers[Sessions.CsrfHeader].ToString(), Sessions.CsrfToken(secret)))
