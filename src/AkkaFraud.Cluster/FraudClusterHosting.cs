@@ -47,7 +47,7 @@ public static class FraudClusterHosting
             var loader = system.ActorOf(CheckpointLoader.Props(store, resolver.GetService<KafkaClusterIdentity>()), "checkpoint-loader");
             var region = await sharding.StartAsync(
                 ShardingSetup.AccountTypeName,
-                entityId => AccountActor.Props(entityId, loader, rules, progress, accountSettings),
+                entityId => entityId == LocateShard.EntityId ? ShardLocator.Props() : AccountActor.Props(entityId, loader, rules, progress, accountSettings),
                 ClusterShardingSettings.Create(system).WithRole(ShardingSetup.ScorerRole),
                 new AccountMessageExtractor(),
                 new StartOnceAllocationStrategy(new ExternalShardAllocationStrategy(system, ShardingSetup.AccountTypeName)),

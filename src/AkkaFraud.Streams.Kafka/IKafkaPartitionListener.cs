@@ -13,11 +13,11 @@ public interface IKafkaPartitionListener
 {
     /// <summary>
     /// Partitions were assigned to this source and will be consumed from the given offsets (a logical offset such as
-    /// <see cref="Offset.Beginning"/> when the store had none). Partition-aligned sharding moves shards here.
+    /// <see cref="Offset.Beginning"/> when the store had none). Their records are emitted once the returned task
+    /// completes; until then the source holds them (paused, nothing skipped). Partition-aligned sharding uses this to
+    /// move the partitions' shards here before their first record is scored. A faulted task releases them too.
     /// </summary>
-    void OnPartitionsAssigned(IReadOnlyList<TopicPartitionOffset> partitions)
-    {
-    }
+    Task OnPartitionsAssigned(IReadOnlyList<TopicPartitionOffset> partitions) => Task.CompletedTask;
 
     /// <summary>
     /// Partitions were taken away: revoked in a rebalance, or <paramref name="lost"/> (the group evicted this member,

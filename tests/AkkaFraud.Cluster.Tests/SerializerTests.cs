@@ -59,6 +59,8 @@ public sealed class Fraud_message_serializer(ITestOutputHelper output) : Akka.Ho
         new GetAccountSummary("a-1", 11),
         new AccountSummary("a-1", 10, 3, DateTimeOffset.UnixEpoch.AddDays(1), DateTimeOffset.UnixEpoch.AddDays(2)),
         new AccountSummary("a-2", 0, 0, null, null),
+        new LocateShard(7),
+        new ShardLocated(7, "akka.tcp://fraud@10.0.0.3:4053"),
         new FraudAlert(Full, VerdictFor(Full)),
     };
 

@@ -39,3 +39,19 @@ public sealed record AccountSummary(
     int RetainedTransactions,
     DateTimeOffset? FirstEventTime,
     DateTimeOffset? LastEventTime) : IFraudMessage;
+
+/// <summary>
+/// Where does shard <paramref name="Partition"/> live right now? Sent through the region to the shard's
+/// <see cref="ShardLocator"/> entity (it starts the shard wherever the coordinator places it), answered with
+/// <see cref="ShardLocated"/>.
+/// </summary>
+public sealed record LocateShard(int Partition) : IWithAccountId, IFraudMessage
+{
+    /// <summary>The locator's entity id in every shard: '~' is no account id's character, so no account can take it.</summary>
+    public const string EntityId = "~shard";
+
+    public string AccountId => EntityId;
+}
+
+/// <summary>The reply to <see cref="LocateShard"/>: the cluster address of the node hosting the shard.</summary>
+public sealed record ShardLocated(int Partition, string NodeAddress) : IFraudMessage;

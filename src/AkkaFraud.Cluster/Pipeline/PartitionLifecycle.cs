@@ -8,7 +8,8 @@ namespace AkkaFraud.Cluster.Pipeline;
 
 /// <summary>
 /// What the pipeline does when Kafka moves partitions (the source's partition listener, called on its poll thread): an
-/// assignment begins a run in <see cref="PartitionProgress"/> and moves the partitions' shards here; a revocation ends
+/// assignment begins a run in <see cref="PartitionProgress"/> and holds the partitions until their shards are here
+/// (<see cref="ShardsFollowPartitions"/>); a revocation ends
 /// the run, so its records still in flight are dropped before the write; a retention gap is counted and recorded.
 /// </summary>
 internal sealed class PartitionLifecycle(
@@ -20,17 +21,22 @@ internal sealed class PartitionLifecycle(
     TimeProvider clock,
     ILoggingAdapter log) : IKafkaPartitionListener
 {
-    public void OnPartitionsAssigned(IReadOnlyList<TopicPartitionOffset> partitions)
+    public Task OnPartitionsAssigned(IReadOnlyList<TopicPartitionOffset> partitions)
     {
+        var runs = new Dictionary<int, PartitionRun>();
         foreach (var assigned in partitions)
         {
             // The source starts a partition at its stored offset when the warehouse has one, else at a logical offset.
             long? stored = assigned.Offset.IsSpecial ? null : assigned.Offset.Value;
-            progress.Begin(assigned.Partition.Value, stored ?? 0, stored);
+            runs[assigned.Partition.Value] = progress.Begin(assigned.Partition.Value, stored ?? 0, stored);
         }
 
         log.Info("Partitions assigned: {0}", string.Join(", ", partitions.Select(p => $"{p.Partition.Value}@{p.Offset}")));
-        shards.MoveHere(partitions.Select(p => p.Partition.Value));
+        var started = clock.GetTimestamp();
+        var here = shards.MoveHereAsync(runs);
+        here.ContinueWith(_ => log.Info("Consuming partitions {0}: their account shards are on this node ({1:0.0} s after the assignment)",
+            string.Join(", ", runs.Keys), clock.GetElapsedTime(started).TotalSeconds), TaskScheduler.Default);
+        return here;
     }
 
     public void OnPartitionsRevoked(IReadOnlyList<TopicPartition> partitions, bool lost)

@@ -104,7 +104,7 @@ internal sealed class PipelineSupervisor : ReceiveActor
             return;
         }
 
-        var lifecycle = new PartitionLifecycle(_progress, new ShardsFollowPartitions(Context.System, _log), _store, _cluster, _stats, _clock, _log);
+        var lifecycle = new PartitionLifecycle(_progress, new ShardsFollowPartitions(Context.System, _accountRegion, _progress, _log), _store, _cluster, _stats, _clock, _log);
         var writer = new BatchWriter(_store, _cluster, _progress, _producer, _kafka, _clock, _log);
         var marker = new CommitMarker(_progress, _mediator, _clock, _stats);
         _startedAt = _clock.GetUtcNow();

@@ -24,6 +24,8 @@ public sealed class FraudMessageSerializer(ExtendedActorSystem system) : Seriali
     private const string SummaryQueryManifest = "GS";
     private const string SummaryManifest = "AS";
     private const string AlertManifest = "FA";
+    private const string LocateManifest = "LS";
+    private const string LocatedManifest = "SL";
 
     public override int Identifier => Id;
 
@@ -34,6 +36,8 @@ public sealed class FraudMessageSerializer(ExtendedActorSystem system) : Seriali
         GetAccountSummary => SummaryQueryManifest,
         AccountSummary => SummaryManifest,
         FraudAlert => AlertManifest,
+        LocateShard => LocateManifest,
+        ShardLocated => LocatedManifest,
         _ => throw new ArgumentException($"{o.GetType()} is not a message of {nameof(FraudMessageSerializer)}", nameof(o)),
     };
 
@@ -75,6 +79,15 @@ public sealed class FraudMessageSerializer(ExtendedActorSystem system) : Seriali
                 WriteTransaction(ref writer, m.Transaction);
                 WriteVerdict(ref writer, m.Verdict);
                 break;
+            case LocateShard m:
+                writer.WriteArrayHeader(1);
+                writer.Write(m.Partition);
+                break;
+            case ShardLocated m:
+                writer.WriteArrayHeader(2);
+                writer.Write(m.Partition);
+                writer.Write(m.NodeAddress);
+                break;
             default:
                 throw new ArgumentException($"{obj.GetType()} is not a message of {nameof(FraudMessageSerializer)}", nameof(obj));
         }
@@ -103,6 +116,12 @@ public sealed class FraudMessageSerializer(ExtendedActorSystem system) : Seriali
             case AlertManifest:
                 Expect(ref reader, 2);
                 return new FraudAlert(ReadTransaction(ref reader), ReadVerdict(ref reader));
+            case LocateManifest:
+                Expect(ref reader, 1);
+                return new LocateShard(reader.ReadInt32());
+            case LocatedManifest:
+                Expect(ref reader, 2);
+                return new ShardLocated(reader.ReadInt32(), reader.ReadString()!);
             default:
                 throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(FraudMessageSerializer)}");
         }

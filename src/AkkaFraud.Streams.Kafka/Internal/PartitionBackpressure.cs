@@ -11,7 +11,7 @@ internal sealed class PartitionBackpressure(KafkaConsumerSettings options, Assig
     private readonly int _highWater = options.MaxBufferedRecordsPerPartition;
     private readonly int _lowWater = options.MaxBufferedRecordsPerPartition / 2;
 
-    public bool AnyPaused => partitions.States.Any(static p => p.Paused);
+    public bool AnyPaused => partitions.States.Any(static p => p.Paused || p.Held);
 
     /// <summary>Counts a record handed towards the stage; pauses its partition at the high-water mark.</summary>
     public void OnBuffered(IConsumer<byte[]?, byte[]?> consumer, PartitionState state)
@@ -43,7 +43,11 @@ internal sealed class PartitionBackpressure(KafkaConsumerSettings options, Assig
             }
             else if (state.Paused && Volatile.Read(ref state.Buffered) <= _lowWater)
             {
-                (resume ??= []).Add(state.TopicPartition);
+                if (!state.Held)
+                {
+                    (resume ??= []).Add(state.TopicPartition);
+                }
+
                 state.Paused = false;
                 KafkaMetrics.PartitionResumes.Add(1, KafkaMetrics.Partition(state.TopicPartition.Topic, state.TopicPartition.Partition.Value));
             }

@@ -19,6 +19,20 @@ internal sealed class PartitionListenerGuard(IKafkaPartitionListener? listener, 
         }
     }
 
+    /// <summary>Like <see cref="Notify{T}"/> for a call that returns a task; a throw or a null counts as a completed task.</summary>
+    public Task Ask<T>(Func<IKafkaPartitionListener, T, Task> call, T argument)
+    {
+        try
+        {
+            return call(_listener, argument) ?? Task.CompletedTask;
+        }
+        catch (Exception e)
+        {
+            log.Error(e, "Kafka partition listener {0} threw; the source carries on", _listener.GetType().Name);
+            return Task.CompletedTask;
+        }
+    }
+
     private sealed class NoListener : IKafkaPartitionListener
     {
         public static readonly NoListener Instance = new();

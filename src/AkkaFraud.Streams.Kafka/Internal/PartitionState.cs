@@ -18,6 +18,15 @@ internal sealed class PartitionState(TopicPartition topicPartition, ProcessedOff
     /// <summary>Paused in librdkafka because the buffer reached its high-water mark. Poll thread only.</summary>
     public bool Paused { get; set; }
 
+    /// <summary>
+    /// Held for the listener (<see cref="IKafkaPartitionListener.OnPartitionsAssigned"/>): paused in librdkafka, and what
+    /// arrived before the pause took effect waits in <see cref="HeldRecords"/>. Poll thread only.
+    /// </summary>
+    public bool Held { get; set; }
+
+    /// <summary>Records consumed while <see cref="Held"/>, in offset order: emitted first on release. Poll thread only.</summary>
+    public List<KafkaRecord> HeldRecords { get; } = [];
+
     public bool Revoked => _revoked;
 
     public void Revoke() => _revoked = true;

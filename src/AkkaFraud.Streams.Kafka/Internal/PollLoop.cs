@@ -21,6 +21,7 @@ internal sealed class PollLoop
     private readonly SourceCallbacks _stage;
     private readonly AssignedPartitions _partitions;
     private readonly PartitionBackpressure _backpressure;
+    private readonly PartitionHolds _holds;
     private readonly RebalanceHandler _rebalance;
     private readonly RetentionGapResolver _gaps;
     private readonly AdvisoryCommitter _committer;
@@ -49,10 +50,11 @@ internal sealed class PollLoop
         _partitions = partitions;
         var guard = new PartitionListenerGuard(listener, log);
         _backpressure = new PartitionBackpressure(_options, partitions);
+        _holds = new PartitionHolds(partitions, _backpressure);
         _gaps = new RetentionGapResolver(partitions, guard, time, log);
         _committer = new AdvisoryCommitter(settings, partitions, processed, time, log);
         var startOffsets = new StartOffsetLoader(_options, offsetStore, stage.ShutdownRequested, time, log);
-        _rebalance = new RebalanceHandler(_options, partitions, processed, startOffsets, _committer, _gaps, guard, log);
+        _rebalance = new RebalanceHandler(_options, partitions, processed, startOffsets, _committer, _gaps, _holds, guard, log);
         _health = new BrokerHealthMonitor(_options, initialHealth, guard, time, log);
         _librdkafkaLog = new LibRdKafkaLogBridge(log);
         _closer = new ConsumerCloser(time, log);
@@ -132,6 +134,8 @@ internal sealed class PollLoop
                 return;
             }
 
+            // An assignment happens inside Consume: its holds must pause before more of its records are fetched.
+            _holds.Apply(consumer, batch, _emittingStopped);
             if (result is null)
             {
                 return;
@@ -144,7 +148,13 @@ internal sealed class PollLoop
                 continue;
             }
 
-            batch.Add(new KafkaRecord(result, state));
+            var record = new KafkaRecord(result, state);
+            if (PartitionHolds.Keep(state, record))
+            {
+                continue;
+            }
+
+            batch.Add(record);
             _backpressure.OnBuffered(consumer, state);
         }
     }

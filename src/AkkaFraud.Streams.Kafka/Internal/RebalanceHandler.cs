@@ -7,7 +7,8 @@ namespace AkkaFraud.Streams.Kafka.Internal;
 /// <summary>
 /// The group's rebalance callbacks, run inline by librdkafka on the poll thread: an assignment starts each partition
 /// at its stored offset (or the configured fallback) with fresh bookkeeping; a revocation commits what is processed
-/// while the partitions are still ours, and drops their bookkeeping. Listeners hear both, after the fact.
+/// while the partitions are still ours, and drops their bookkeeping. Listeners hear both, after the fact; an assignment
+/// is held until the listener's task completes (<see cref="PartitionHolds"/>).
 /// </summary>
 internal sealed class RebalanceHandler(
     KafkaConsumerSettings options,
@@ -16,6 +17,7 @@ internal sealed class RebalanceHandler(
     StartOffsetLoader startOffsets,
     AdvisoryCommitter committer,
     RetentionGapResolver gaps,
+    PartitionHolds holds,
     PartitionListenerGuard listener,
     ILoggingAdapter log)
 {
@@ -49,7 +51,8 @@ internal sealed class RebalanceHandler(
 
         partitions.Publish();
         log.Info("Kafka source assigned {0}", string.Join(", ", start.Select(static p => $"{p.Topic}[{p.Partition.Value}]@{Describe(p.Offset)}")));
-        listener.Notify(static (target, start) => target.OnPartitionsAssigned(start), start);
+        var release = listener.Ask(static (target, start) => target.OnPartitionsAssigned(start), start);
+        holds.Hold([.. assigned.Select(p => partitions.TryGet(p, out var state) ? state : null).OfType<PartitionState>()], release);
         return start;
     }
 

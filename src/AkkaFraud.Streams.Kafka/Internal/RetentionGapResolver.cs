@@ -113,9 +113,9 @@ internal sealed class RetentionGapResolver(AssignedPartitions partitions, Partit
             }
 
             consumer.IncrementalAssign([new TopicPartitionOffset(partition, new Offset(offset))]);
-            if (partitions.TryGet(partition, out var state) && state.Paused)
+            if (partitions.TryGet(partition, out var state) && (state.Paused || state.Held))
             {
-                // A fresh assignment is not paused; keep the backpressure it had.
+                // A fresh assignment is not paused; keep the backpressure or the hold it had.
                 consumer.Pause([partition]);
             }
 

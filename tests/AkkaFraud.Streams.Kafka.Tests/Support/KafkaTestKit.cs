@@ -239,7 +239,14 @@ public sealed class RecordingListener : IKafkaPartitionListener
 
     public Action<RetentionGap>? OnGap { get; init; }
 
-    public void OnPartitionsAssigned(IReadOnlyList<TopicPartitionOffset> partitions) => _events.Enqueue(new Assigned(partitions));
+    /// <summary>What <see cref="OnPartitionsAssigned"/> answers: the source holds the partitions until it completes.</summary>
+    public Func<IReadOnlyList<TopicPartitionOffset>, Task>? HoldAssignment { get; init; }
+
+    public Task OnPartitionsAssigned(IReadOnlyList<TopicPartitionOffset> partitions)
+    {
+        _events.Enqueue(new Assigned(partitions));
+        return HoldAssignment?.Invoke(partitions) ?? Task.CompletedTask;
+    }
 
     public void OnPartitionsRevoked(IReadOnlyList<TopicPartition> partitions, bool lost) => _events.Enqueue(new Revoked(partitions, lost));
 
