@@ -41,7 +41,8 @@ public static class RuleEngine
             }
         }
 
-        score = Math.Min(score, 100);
+        // Allow rules weigh negative: the total stays within 0..100 whatever the mix.
+        score = Math.Clamp(score, 0, 100);
         state.Add(transaction, ruleSet.HorizonMs);
         return new Verdict
         {

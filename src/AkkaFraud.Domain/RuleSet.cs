@@ -90,7 +90,8 @@ public sealed record RuleSet
 
     /// <summary>
     /// The shipped rule set: the seed's rule, one rule of each other kind, and the ceiling above which an amount is
-    /// implausible for an account or card payment (10 million): such a transaction is scored, and blocked.
+    /// implausible for an account or card payment (10 million): such a transaction is scored, and blocked. The
+    /// profile rules weigh less than the review threshold alone: they flag together with another signal.
     /// </summary>
     public static RuleSet Default { get; } = new()
     {
@@ -105,6 +106,26 @@ public sealed record RuleSet
             new CardTestingRule { Id = "card-testing", Weight = 80, WindowSeconds = 600, MinSmallCount = 3, SmallAmount = 5, LargeAmount = 200 },
             new AccountDrainRule { Id = "account-drain", Weight = 50, MinShare = 0.9m, MinAmount = 1000 },
             new BalanceMismatchRule { Id = "balance-mismatch", Weight = 30, Tolerance = 0.01m },
+            new PassThroughRule { Id = "pass-through", Weight = 40, WindowSeconds = 3600, MinShare = 0.8m, MinAmount = 1000 },
+            new AmountAnomalyRule { Id = "amount-anomaly", Weight = 30, MaxZ = 4, MinHistory = 20, MinAmount = 500 },
+            new DistinctVelocityRule { Id = "many-countries", Weight = 40, Dimension = "country", WindowSeconds = 3600, MaxDistinct = 3 },
+            new FirstSeenRule { Id = "new-payee", Weight = 20, Dimension = "counterparty", MinAmount = 1000 },
+            new AllRule
+            {
+                Id = "new-device-to-new-payee",
+                Weight = 50,
+                Conditions =
+                [
+                    new FirstSeenRule { Id = "new-device", Weight = 0, Dimension = "device", MinAmount = 1000 },
+                    new FirstSeenRule { Id = "new-payee", Weight = 0, Dimension = "counterparty", MinAmount = 1000 },
+                ],
+            },
+            new AnyRule
+            {
+                Id = "utility-or-tax-bill",
+                Weight = -20,
+                Conditions = [new ThresholdRule { Id = "utility-or-tax", Weight = 0, Limit = 0, MerchantCategories = ["4900", "9311"] }],
+            },
         ],
     };
 

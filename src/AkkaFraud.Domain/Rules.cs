@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json.Serialization;
 
@@ -11,6 +12,12 @@ public enum RuleKind
     CardTesting,
     AccountDrain,
     BalanceMismatch,
+    FirstSeen,
+    PassThrough,
+    AmountAnomaly,
+    DistinctVelocity,
+    All,
+    Any,
 }
 
 /// <summary>
@@ -25,12 +32,21 @@ public enum RuleKind
 [JsonDerivedType(typeof(CardTestingRule), "card-testing")]
 [JsonDerivedType(typeof(AccountDrainRule), "account-drain")]
 [JsonDerivedType(typeof(BalanceMismatchRule), "balance-mismatch")]
+[JsonDerivedType(typeof(FirstSeenRule), "first-seen")]
+[JsonDerivedType(typeof(PassThroughRule), "pass-through")]
+[JsonDerivedType(typeof(AmountAnomalyRule), "amount-anomaly")]
+[JsonDerivedType(typeof(DistinctVelocityRule), "distinct-velocity")]
+[JsonDerivedType(typeof(AllRule), "all")]
+[JsonDerivedType(typeof(AnyRule), "any")]
 public abstract record Rule
 {
     public required string Id { get; init; }
     public bool Enabled { get; init; } = true;
 
-    /// <summary>Added to the score when the rule fires.</summary>
+    /// <summary>
+    /// Added to the score when the rule fires; negative for an allow rule, which lowers the score (the total is kept
+    /// within 0..100). A condition inside <c>all</c> or <c>any</c> has its weight ignored.
+    /// </summary>
     public required int Weight { get; init; }
 
     [JsonIgnore]
@@ -50,15 +66,17 @@ public abstract record Rule
             yield return "a rule has no id";
         }
 
-        if (Weight is < 0 or > 100)
+        if (Weight is < -100 or > 100)
         {
-            yield return $"rule '{Id}': weight {Weight} is outside 0..100";
+            yield return $"rule '{Id}': weight {Weight} is outside -100..100";
         }
     }
 
     protected Reason Fire(decimal observed, decimal limit, string message) => new(Id, Kind, observed, limit, Weight, message);
 
     protected static string Num(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    protected static string Percent(decimal share) => (share * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 
     protected static string Seconds(TimeSpan window) => window.TotalSeconds.ToString("0.##", CultureInfo.InvariantCulture) + " s";
 }
@@ -288,7 +306,7 @@ public sealed record AccountDrainRule : Rule
 
     public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
     {
-        if (transaction.Type is not (TransactionType.Transfer or TransactionType.CashWithdrawal or TransactionType.Payment)
+        if (!transaction.MovesMoneyOut
             || transaction.BalanceBefore is not { } before || before <= 0 || transaction.Amount <= MinAmount)
         {
             return null;
@@ -314,7 +332,6 @@ public sealed record AccountDrainRule : Rule
         }
     }
 
-    private static string Percent(decimal share) => (share * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 }
 
 /// <summary>
@@ -344,6 +361,307 @@ public sealed record BalanceMismatchRule : Rule
 
     public override IEnumerable<string> Problems() =>
         base.Problems().Concat(Tolerance < 0 ? [$"rule '{Id}': tolerance must not be negative"] : []);
+}
+
+/// <summary>
+/// A counterparty, merchant, device or country the account has not used within <see cref="HorizonDays"/>, for more
+/// than <see cref="MinAmount"/>, on an account with at least <see cref="MinHistory"/> transactions (on a new one
+/// everything is new). Memory is bounded (<see cref="AccountState.MaxSeen"/> values per account, least recently used
+/// forgotten first): a value forgotten that way reads as new again, the rule's documented error.
+/// </summary>
+public sealed record FirstSeenRule : Rule
+{
+    /// <summary>counterparty, merchant, device or country.</summary>
+    public required string Dimension { get; init; }
+
+    public int HorizonDays { get; init; } = 90;
+    public decimal MinAmount { get; init; }
+    public int MinHistory { get; init; } = 5;
+
+    public override RuleKind Kind => RuleKind.FirstSeen;
+
+    public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
+    {
+        if (RuleDimensions.Parse(Dimension) is not { } dimension || RuleDimensions.ValueOf(transaction, dimension) is not { } value
+            || transaction.Amount <= MinAmount || history.TransactionCount < MinHistory)
+        {
+            return null;
+        }
+
+        var horizonMs = HorizonDays * 86_400_000L;
+        if (history.LastSeen(dimension, value) is { } last && last >= transaction.EventTimeMs - horizonMs)
+        {
+            return null;
+        }
+
+        return Fire(transaction.Amount, MinAmount,
+            $"{Dimension} {value} is new to the account (not used in {HorizonDays} days) for {Num(transaction.Amount)} {transaction.Currency} > {Num(MinAmount)}");
+    }
+
+    public override IEnumerable<string> Problems()
+    {
+        foreach (var problem in base.Problems())
+        {
+            yield return problem;
+        }
+
+        if (RuleDimensions.Parse(Dimension) is null)
+        {
+            yield return $"rule '{Id}': dimension '{Dimension}' is not one of {RuleDimensions.Names}";
+        }
+
+        if (HorizonDays <= 0 || MinAmount < 0 || MinHistory < 0)
+        {
+            yield return $"rule '{Id}': needs horizonDays > 0, minAmount >= 0 and minHistory >= 0";
+        }
+    }
+}
+
+/// <summary>
+/// Mule behaviour: money in (deposits, refunds) of more than <see cref="MinAmount"/> within the event-time window, and
+/// money out (transfers, cash, payments, this one included) since the first of those credits of at least
+/// <see cref="MinShare"/> of it. Fires on the money-out transaction that reaches the share.
+/// </summary>
+public sealed record PassThroughRule : Rule
+{
+    [JsonPropertyName("windowSeconds")]
+    public required int WindowSeconds { get; init; }
+
+    public decimal MinShare { get; init; } = 0.8m;
+    public decimal MinAmount { get; init; } = 500;
+
+    public override RuleKind Kind => RuleKind.PassThrough;
+
+    [JsonIgnore]
+    public TimeSpan Window => TimeSpan.FromSeconds(WindowSeconds);
+
+    public override TimeSpan Lookback => Window;
+
+    public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
+    {
+        if (!transaction.MovesMoneyOut)
+        {
+            return null;
+        }
+
+        var (moneyIn, moneyOut) = history.InAndOut(transaction.EventTimeMs - (long)Window.TotalMilliseconds, transaction.EventTimeMs);
+        if (moneyIn <= MinAmount)
+        {
+            return null;
+        }
+
+        moneyOut += transaction.Amount;
+        var share = moneyOut / moneyIn;
+        return share < MinShare
+            ? null
+            : Fire(Math.Round(share, 4), MinShare,
+                $"received {Num(moneyIn)} and sent on {Num(moneyOut)} {transaction.Currency} ({Percent(share)}) within {Seconds(Window)} (limit {Percent(MinShare)})");
+    }
+
+    public override IEnumerable<string> Problems()
+    {
+        foreach (var problem in base.Problems())
+        {
+            yield return problem;
+        }
+
+        if (WindowSeconds <= 0 || MinShare <= 0 || MinAmount < 0)
+        {
+            yield return $"rule '{Id}': needs windowSeconds > 0, minShare > 0 and minAmount >= 0";
+        }
+    }
+}
+
+/// <summary>
+/// A payment far above the account's own habit: the z-score of its log amount against the account's spending profile
+/// (<see cref="AccountState.Profile"/>, an EWMA in event time, half-life <see cref="AccountState.ProfileHalfLife"/>)
+/// above <see cref="MaxZ"/>, once the profile holds <see cref="MinHistory"/> payments. The deviation is at least
+/// <see cref="MinDeviation"/> (in log units): an account that always pays the same is not alarmed by a cent more.
+/// </summary>
+public sealed record AmountAnomalyRule : Rule
+{
+    public decimal MaxZ { get; init; } = 4;
+    public int MinHistory { get; init; } = 20;
+    public decimal MinAmount { get; init; } = 100;
+    public decimal MinDeviation { get; init; } = 0.25m;
+
+    public override RuleKind Kind => RuleKind.AmountAnomaly;
+
+    public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
+    {
+        var profile = history.Profile;
+        if (transaction.IsCredit || transaction.Amount <= MinAmount || profile.Count < MinHistory)
+        {
+            return null;
+        }
+
+        var deviation = Math.Max(profile.StandardDeviationLog, (double)MinDeviation);
+        var z = (Math.Log((double)transaction.Amount) - profile.MeanLog) / deviation;
+        if (z <= (double)MaxZ)
+        {
+            return null;
+        }
+
+        var observed = Math.Round((decimal)Math.Min(z, 1e9), 2);
+        var usual = Math.Round((decimal)Math.Min(Math.Exp(profile.MeanLog), 1e15), 2);
+        return Fire(observed, MaxZ,
+            $"amount {Num(transaction.Amount)} is {Num(observed)} σ above the account's usual {Num(usual)} (limit {Num(MaxZ)} σ, {profile.Count} payments of history)");
+    }
+
+    public override IEnumerable<string> Problems()
+    {
+        foreach (var problem in base.Problems())
+        {
+            yield return problem;
+        }
+
+        if (MaxZ <= 0 || MinHistory < 2 || MinAmount < 0 || MinDeviation <= 0)
+        {
+            yield return $"rule '{Id}': needs maxZ > 0, minHistory >= 2, minAmount >= 0 and minDeviation > 0";
+        }
+    }
+}
+
+/// <summary>More than <see cref="MaxDistinct"/> distinct merchants, countries, devices or counterparties in the event-time window, this one included.</summary>
+public sealed record DistinctVelocityRule : Rule
+{
+    /// <summary>counterparty, merchant, device or country.</summary>
+    public required string Dimension { get; init; }
+
+    [JsonPropertyName("windowSeconds")]
+    public required int WindowSeconds { get; init; }
+
+    public required int MaxDistinct { get; init; }
+
+    public override RuleKind Kind => RuleKind.DistinctVelocity;
+
+    [JsonIgnore]
+    public TimeSpan Window => TimeSpan.FromSeconds(WindowSeconds);
+
+    public override TimeSpan Lookback => Window;
+
+    public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
+    {
+        if (RuleDimensions.Parse(Dimension) is not { } dimension || RuleDimensions.ValueOf(transaction, dimension) is not { } value)
+        {
+            return null;
+        }
+
+        var distinct = history.DistinctIn(dimension, transaction.EventTimeMs - (long)Window.TotalMilliseconds, transaction.EventTimeMs, value);
+        return distinct <= MaxDistinct
+            ? null
+            : Fire(distinct, MaxDistinct, $"{distinct} distinct {Dimension} values in {Seconds(Window)} > limit {MaxDistinct}");
+    }
+
+    public override IEnumerable<string> Problems()
+    {
+        foreach (var problem in base.Problems())
+        {
+            yield return problem;
+        }
+
+        if (RuleDimensions.Parse(Dimension) is null)
+        {
+            yield return $"rule '{Id}': dimension '{Dimension}' is not one of {RuleDimensions.Names}";
+        }
+
+        if (WindowSeconds <= 0 || MaxDistinct < 1)
+        {
+            yield return $"rule '{Id}': needs windowSeconds > 0 and maxDistinct >= 1";
+        }
+    }
+}
+
+/// <summary>
+/// <c>all</c> and <c>any</c>: conditions (rules of any type, their weights ignored) combined into one rule with one
+/// weight and one reason that gives every condition's numbers. With a negative weight, an allow rule.
+/// </summary>
+public abstract record CompositeRule : Rule
+{
+    public required ImmutableArray<Rule> Conditions { get; init; }
+
+    public override TimeSpan Lookback =>
+        Conditions.IsDefaultOrEmpty ? TimeSpan.Zero : Conditions.Max(c => c.Lookback);
+
+    protected abstract bool RequiresAll { get; }
+
+    public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
+    {
+        List<Reason>? met = null;
+        foreach (var condition in Conditions)
+        {
+            if (condition.Evaluate(transaction, history, ruleSet) is { } reason)
+            {
+                (met ??= []).Add(reason);
+            }
+            else if (RequiresAll)
+            {
+                return null;
+            }
+        }
+
+        return met is null
+            ? null
+            : Fire(met.Count, RequiresAll ? Conditions.Length : 1, string.Join(RequiresAll ? " and " : "; ", met.Select(r => $"{r.RuleId}: {r.Message}")));
+    }
+
+    public override IEnumerable<string> Problems()
+    {
+        foreach (var problem in base.Problems())
+        {
+            yield return problem;
+        }
+
+        if (Conditions.IsDefaultOrEmpty)
+        {
+            yield return $"rule '{Id}': needs at least one condition";
+            yield break;
+        }
+
+        foreach (var problem in Conditions.SelectMany(c => c.Problems()))
+        {
+            yield return $"rule '{Id}': {problem}";
+        }
+    }
+}
+
+/// <summary>Fires when every condition fires.</summary>
+public sealed record AllRule : CompositeRule
+{
+    public override RuleKind Kind => RuleKind.All;
+
+    protected override bool RequiresAll => true;
+}
+
+/// <summary>Fires when at least one condition fires.</summary>
+public sealed record AnyRule : CompositeRule
+{
+    public override RuleKind Kind => RuleKind.Any;
+
+    protected override bool RequiresAll => false;
+}
+
+/// <summary>The wire names of <see cref="Domain.Dimension"/> and where each is in a transaction.</summary>
+public static class RuleDimensions
+{
+    public const string Names = "counterparty, merchant, device, country";
+
+    public static Dimension? Parse(string? name) => name switch
+    {
+        "counterparty" => Domain.Dimension.Counterparty,
+        "merchant" => Domain.Dimension.Merchant,
+        "device" => Domain.Dimension.Device,
+        "country" => Domain.Dimension.Country,
+        _ => null,
+    };
+
+    public static string? ValueOf(Transaction transaction, Dimension dimension) => dimension switch
+    {
+        Domain.Dimension.Counterparty => transaction.CounterpartyId,
+        Domain.Dimension.Merchant => transaction.MerchantId,
+        Domain.Dimension.Device => transaction.DeviceId,
+        _ => transaction.Country,
+    };
 }
 
 public static class Geo

@@ -51,6 +51,9 @@ public sealed record Transaction
     /// <summary>Money into the account (a deposit or a refund); every other type takes money out.</summary>
     public bool IsCredit => Type is TransactionType.Deposit or TransactionType.Refund;
 
+    /// <summary>Money leaving the account to somewhere else: a transfer, a cash withdrawal or a payment (not a purchase).</summary>
+    public bool MovesMoneyOut => Type is TransactionType.Transfer or TransactionType.CashWithdrawal or TransactionType.Payment;
+
     /// <summary>Event time as Unix milliseconds: the unit account state and windows use.</summary>
     public long EventTimeMs => EventTime.ToUnixTimeMilliseconds();
 }

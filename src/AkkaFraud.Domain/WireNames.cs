@@ -70,6 +70,12 @@ public static class WireNames
         Domain.RuleKind.CardTesting => "card-testing",
         Domain.RuleKind.AccountDrain => "account-drain",
         Domain.RuleKind.BalanceMismatch => "balance-mismatch",
+        Domain.RuleKind.FirstSeen => "first-seen",
+        Domain.RuleKind.PassThrough => "pass-through",
+        Domain.RuleKind.AmountAnomaly => "amount-anomaly",
+        Domain.RuleKind.DistinctVelocity => "distinct-velocity",
+        Domain.RuleKind.All => "all",
+        Domain.RuleKind.Any => "any",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -81,6 +87,12 @@ public static class WireNames
         "card-testing" => Domain.RuleKind.CardTesting,
         "account-drain" => Domain.RuleKind.AccountDrain,
         "balance-mismatch" => Domain.RuleKind.BalanceMismatch,
+        "first-seen" => Domain.RuleKind.FirstSeen,
+        "pass-through" => Domain.RuleKind.PassThrough,
+        "amount-anomaly" => Domain.RuleKind.AmountAnomaly,
+        "distinct-velocity" => Domain.RuleKind.DistinctVelocity,
+        "all" => Domain.RuleKind.All,
+        "any" => Domain.RuleKind.Any,
         _ => null,
     };
 }

@@ -23,6 +23,9 @@ internal sealed class NaiveAccount(RuleSet ruleSet)
     /// <summary>The history <paramref name="t"/> is scored against: all of it within the lateness, the retained part after.</summary>
     public IReadOnlyList<Transaction> HistoryFor(Transaction t) => IsWithinLateness(t) ? _accepted : Retained();
 
+    /// <summary>Every transaction accepted, in the order accepted.</summary>
+    public IReadOnlyList<Transaction> Accepted => _accepted;
+
     public bool IsDuplicate(Transaction t) => Retained().Any(a => a.TransactionId == t.TransactionId);
 
     /// <summary>Accepted transactions with event time in (t − window, t] of the history <paramref name="t"/> is scored against.</summary>
