@@ -9,6 +9,7 @@ internal static class BenchmarkCatalog
         [SimulatorBenchmark.Name] = (SimulatorBenchmark.Description, SimulatorBenchmark.Run),
         [EngineBenchmark.Name] = (EngineBenchmark.Description, EngineBenchmark.Run),
         [EndToEndBenchmark.Name] = (EndToEndBenchmark.Description, EndToEndBenchmark.Run),
+        [BacktestBenchmark.Name] = (BacktestBenchmark.Description, BacktestBenchmark.Run),
     };
 
     public static int Run(string[] args)

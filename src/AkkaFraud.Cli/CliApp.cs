@@ -51,6 +51,7 @@ internal static class CliApp
                 alerts.SetDescription("Fraud alerts.");
                 alerts.AddCommand<AlertsTailCommand>("tail").WithDescription("Alerts as the node commits them, live over its hub, until Ctrl-C.");
             });
+            config.AddCommand<BacktestCommand>("backtest").WithDescription("Replays recorded transactions (JSON lines or CSV) through a rule set: alerts per rule, precision, recall, F1, and the difference from another set.");
             config.AddCommand<SimulateCommand>("simulate").WithDescription("Produces simulated traffic (or a JSONL file) to any Kafka, with a progress bar.");
         });
         return await app.RunAsync(args, cancellationToken);

@@ -83,7 +83,7 @@ public sealed class AccountState
         };
     }
 
-    private record struct Seen(Dimension Dimension, uint Hash, long LastSeenMs);
+    private record struct Seen(Dimension Dimension, uint Hash, long FirstSeenMs, long LastSeenMs);
 
     /// <summary>Whether a transaction with this id is among the retained ones.</summary>
     public bool Contains(string transactionId)
@@ -181,14 +181,19 @@ public sealed class AccountState
     }
 
     /// <summary>When the account last used this value of <paramref name="dimension"/> (Unix ms), if it remembers it.</summary>
-    public long? LastSeen(Dimension dimension, string value)
+    public long? LastSeen(Dimension dimension, string value) => Find(dimension, value) is { } i ? _seen[i].LastSeenMs : null;
+
+    /// <summary>The earliest use of this value the account remembers (Unix ms): since it began to remember it.</summary>
+    public long? FirstSeen(Dimension dimension, string value) => Find(dimension, value) is { } i ? _seen[i].FirstSeenMs : null;
+
+    private int? Find(Dimension dimension, string value)
     {
         var hash = KeyHash(value);
         for (var i = 0; i < _seenCount; i++)
         {
             if (_seen[i].Hash == hash && _seen[i].Dimension == dimension)
             {
-                return _seen[i].LastSeenMs;
+                return i;
             }
         }
 
@@ -282,6 +287,7 @@ public sealed class AccountState
         {
             if (_seen[i].Hash == hash && _seen[i].Dimension == dimension)
             {
+                _seen[i].FirstSeenMs = Math.Min(_seen[i].FirstSeenMs, eventTimeMs);
                 _seen[i].LastSeenMs = Math.Max(_seen[i].LastSeenMs, eventTimeMs);
                 return;
             }
@@ -299,11 +305,11 @@ public sealed class AccountState
                 Array.Resize(ref _seen, Math.Min(MaxSeen, Math.Max(4, _seenCount * 2)));
             }
 
-            _seen[_seenCount++] = new Seen(dimension, hash, eventTimeMs);
+            _seen[_seenCount++] = new Seen(dimension, hash, eventTimeMs, eventTimeMs);
         }
         else
         {
-            _seen[oldest] = new Seen(dimension, hash, eventTimeMs);
+            _seen[oldest] = new Seen(dimension, hash, eventTimeMs, eventTimeMs);
         }
     }
 
@@ -378,11 +384,11 @@ public sealed class AccountState
 
     /// <summary>
     /// The checkpoint form, version 2: little-endian; a header (times, count, last location, profile), the retained
-    /// transactions (about 45 bytes each, 16 more when located), then the remembered values (13 bytes each).
+    /// transactions (about 45 bytes each, 16 more when located), then the remembered values (21 bytes each).
     /// </summary>
     public byte[] ToBytes()
     {
-        var writer = new CheckpointWriter(HeaderBytes + (_count * 61) + (_seenCount * 13));
+        var writer = new CheckpointWriter(HeaderBytes + (_count * 61) + (_seenCount * 21));
         writer.Byte(FormatVersion);
         writer.Long(MaxEventTimeMs);
         writer.Long(TransactionCount);
@@ -422,6 +428,7 @@ public sealed class AccountState
         {
             writer.Byte((byte)_seen[i].Dimension);
             writer.UInt(_seen[i].Hash);
+            writer.Long(_seen[i].FirstSeenMs);
             writer.Long(_seen[i].LastSeenMs);
         }
 
@@ -489,7 +496,7 @@ public sealed class AccountState
             state._seen = new Seen[seen];
             for (var i = 0; i < seen; i++)
             {
-                state._seen[i] = new Seen((Dimension)reader.Byte(), reader.UInt(), reader.Long());
+                state._seen[i] = new Seen((Dimension)reader.Byte(), reader.UInt(), reader.Long(), reader.Long());
             }
 
             if (!reader.AtEnd)

@@ -116,8 +116,8 @@ public sealed record RuleSet
                 Weight = 50,
                 Conditions =
                 [
-                    new FirstSeenRule { Id = "new-device", Weight = 0, Dimension = "device", MinAmount = 1000 },
-                    new FirstSeenRule { Id = "new-payee", Weight = 0, Dimension = "counterparty", MinAmount = 1000 },
+                    new FirstSeenRule { Id = "new-device", Weight = 0, Dimension = "device", MinAmount = 1000, NewForHours = 24 },
+                    new FirstSeenRule { Id = "new-payee", Weight = 0, Dimension = "counterparty", MinAmount = 1000, NewForHours = 24 },
                 ],
             },
             new AnyRule

@@ -378,6 +378,13 @@ public sealed record FirstSeenRule : Rule
     public decimal MinAmount { get; init; }
     public int MinHistory { get; init; } = 5;
 
+    /// <summary>
+    /// A cooling-off period: a value stays new for this long after the account first used it (0: only its first use
+    /// is new), if the account had been seen for at least as long before that. An attacker's second and third
+    /// transfer to the payee just added are as suspect as the first.
+    /// </summary>
+    public int NewForHours { get; init; }
+
     public override RuleKind Kind => RuleKind.FirstSeen;
 
     public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
@@ -389,13 +396,24 @@ public sealed record FirstSeenRule : Rule
         }
 
         var horizonMs = HorizonDays * 86_400_000L;
-        if (history.LastSeen(dimension, value) is { } last && last >= transaction.EventTimeMs - horizonMs)
+        if (history.LastSeen(dimension, value) is not { } last || last < transaction.EventTimeMs - horizonMs)
         {
-            return null;
+            return Fire(transaction.Amount, MinAmount,
+                $"{Dimension} {value} is new to the account (not used in {HorizonDays} days) for {Num(transaction.Amount)} {transaction.Currency} > {Num(MinAmount)}");
         }
 
-        return Fire(transaction.Amount, MinAmount,
-            $"{Dimension} {value} is new to the account (not used in {HorizonDays} days) for {Num(transaction.Amount)} {transaction.Currency} > {Num(MinAmount)}");
+        // Cooling off only once the account was known for that long before the value appeared: on an account that
+        // is new to us (or to the data) every payee and device is new, and that says nothing.
+        var coolingOffMs = NewForHours * 3_600_000L;
+        if (NewForHours > 0 && history.FirstSeen(dimension, value) is { } first && first >= transaction.EventTimeMs - coolingOffMs
+            && first - history.FirstEventTimeMs >= coolingOffMs)
+        {
+            var hours = Math.Round((transaction.EventTimeMs - first) / 3_600_000m, 1);
+            return Fire(transaction.Amount, MinAmount,
+                $"{Dimension} {value} was first used {Num(hours)} h ago (new for {NewForHours} h) for {Num(transaction.Amount)} {transaction.Currency} > {Num(MinAmount)}");
+        }
+
+        return null;
     }
 
     public override IEnumerable<string> Problems()
@@ -410,9 +428,9 @@ public sealed record FirstSeenRule : Rule
             yield return $"rule '{Id}': dimension '{Dimension}' is not one of {RuleDimensions.Names}";
         }
 
-        if (HorizonDays <= 0 || MinAmount < 0 || MinHistory < 0)
+        if (HorizonDays <= 0 || MinAmount < 0 || MinHistory < 0 || NewForHours < 0)
         {
-            yield return $"rule '{Id}': needs horizonDays > 0, minAmount >= 0 and minHistory >= 0";
+            yield return $"rule '{Id}': needs horizonDays > 0, minAmount >= 0, minHistory >= 0 and newForHours >= 0";
         }
     }
 }

@@ -264,6 +264,11 @@ public static class TransactionParser
 
     private static bool TryParseEventTime(string value, out DateTimeOffset eventTime)
     {
+        if (TryParseUtcFast(value, out eventTime))
+        {
+            return true;
+        }
+
         eventTime = default;
         // "K" also accepts no offset at all; a timestamp without one is ambiguous, so it is refused.
         var hasOffset = value.EndsWith('Z') || (value.Length > 6 && value[^6] is '+' or '-' && value[^3] == ':');
@@ -273,6 +278,68 @@ public static class TransactionParser
         }
 
         eventTime = parsed.ToUniversalTime();
+        return true;
+    }
+
+    /// <summary>
+    /// The form every producer we know writes, <c>yyyy-MM-ddTHH:mm:ss[.f…]Z</c>, read digit by digit: the general
+    /// <see cref="DateTimeOffset.TryParseExact(string, string[], IFormatProvider, DateTimeStyles, out DateTimeOffset)"/>
+    /// was a third of the parser's time. Anything else (an offset, an odd field) falls through to it.
+    /// </summary>
+    private static bool TryParseUtcFast(string v, out DateTimeOffset eventTime)
+    {
+        eventTime = default;
+        if (v.Length < 20 || v.Length > 28 || v[^1] != 'Z' || v[4] != '-' || v[7] != '-' || v[10] != 'T' || v[13] != ':' || v[16] != ':'
+            || !Digits(v, 0, 4, out var year) || !Digits(v, 5, 2, out var month) || !Digits(v, 8, 2, out var day)
+            || !Digits(v, 11, 2, out var hour) || !Digits(v, 14, 2, out var minute) || !Digits(v, 17, 2, out var second))
+        {
+            return false;
+        }
+
+        long fractionTicks = 0;
+        if (v.Length > 20)
+        {
+            // ".f" to ".fffffff": at most seven digits, the tick resolution.
+            var digits = v.Length - 21;
+            if (v[19] != '.' || digits is < 1 or > 7 || !Digits(v, 20, digits, out var fraction))
+            {
+                return false;
+            }
+
+            fractionTicks = fraction;
+            for (var i = digits; i < 7; i++)
+            {
+                fractionTicks *= 10;
+            }
+        }
+        else if (v[19] != 'Z')
+        {
+            return false;
+        }
+
+        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Math.Max(1, year), month) || hour > 23 || minute > 59 || second > 59 || year < 1)
+        {
+            return false;
+        }
+
+        eventTime = new DateTimeOffset(new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fractionTicks));
+        return true;
+    }
+
+    private static bool Digits(string value, int start, int length, out int number)
+    {
+        number = 0;
+        for (var i = start; i < start + length; i++)
+        {
+            var digit = value[i] - '0';
+            if (digit is < 0 or > 9)
+            {
+                return false;
+            }
+
+            number = (number * 10) + digit;
+        }
+
         return true;
     }
 

@@ -100,7 +100,7 @@ public sealed class ProfileProperties
     }
 
     [Fact]
-    public void Last_seen_is_the_latest_use_of_the_value_ever_while_fewer_than_MaxSeen_values_are_in_use()
+    public void First_and_last_seen_are_the_earliest_and_latest_use_of_the_value_while_fewer_than_MaxSeen_values_are_in_use()
     {
         StepGen.List[1, 100].Sample(steps => Compare(Build(steps), (t, state, naive) =>
         {
@@ -113,6 +113,7 @@ public sealed class ProfileProperties
 
                 var uses = naive.Accepted.Where(a => RuleDimensions.ValueOf(a, dimension) == value).Select(a => (long?)a.EventTimeMs);
                 Assert.Equal(uses.Max(), state.LastSeen(dimension, value));
+                Assert.Equal(uses.Min(), state.FirstSeen(dimension, value));
             }
         }), iter: 300);
     }

@@ -29,6 +29,18 @@ public sealed class First_seen_rule
     }
 
     [Fact]
+    public void With_a_cooling_off_period_a_payee_stays_new_for_that_long_after_its_first_use()
+    {
+        var coolingOff = NewPayee with { NewForHours = 24 };
+        var verdicts = Rules.Score(Rules.Only(coolingOff),
+            Pay("t-1", 0, 100, "a"), Pay("t-2", 1, 100, "b"), Pay("t-3", 2, 900, "mule"), Pay("t-4", 2.5, 900, "mule"), Pay("t-5", 3.01, 900, "mule"));
+
+        Assert.Equal("counterparty mule is new to the account (not used in 30 days) for 900 EUR > 500", Assert.Single(verdicts[2].Reasons).Message);
+        Assert.Equal("counterparty mule was first used 12 h ago (new for 24 h) for 900 EUR > 500", Assert.Single(verdicts[3].Reasons).Message);
+        Assert.Empty(verdicts[4].Reasons);
+    }
+
+    [Fact]
     public void Stays_silent_below_the_amount_on_a_young_account_and_without_a_payee()
     {
         Assert.Empty(Rules.Score(Rules.Only(NewPayee), Pay("t-1", 0, 100, "a"), Pay("t-2", 1, 100, "b"), Pay("t-3", 2, 500, "c"))[2].Reasons);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using AkkaFraud.Domain;
 using CsCheck;
@@ -145,6 +146,33 @@ public sealed class TransactionParserTests
         Assert.Equal(expected, result.Rejection!.Code);
         Assert.False(string.IsNullOrWhiteSpace(result.Rejection.Detail));
     }
+
+    /// <summary>The common UTC form has a fast reader of its own: it must agree with the general one, tick for tick.</summary>
+    [Theory]
+    [InlineData("2026-11-26T08:00:00Z")]
+    [InlineData("2026-11-26T08:00:00.5Z")]
+    [InlineData("2026-11-26T08:00:00.1234567Z")]
+    [InlineData("2028-02-29T23:59:59.999Z")]
+    [InlineData("2026-11-26T09:00:00+01:00")]
+    [InlineData("2026-11-26T03:30:00.25-04:30")]
+    public void Event_times_read_fast_or_slow_are_the_same_instant(string eventTime)
+    {
+        var parsed = TransactionParser.Parse(Encoding.UTF8.GetBytes(Valid.Replace("2026-11-26T08:00:00.000Z", eventTime)), DateTimeOffset.MaxValue.AddDays(-1));
+
+        Assert.Equal(DateTimeOffset.ParseExact(eventTime, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"], CultureInfo.InvariantCulture).ToUniversalTime(),
+            parsed.Transaction?.EventTime);
+    }
+
+    [Theory]
+    [InlineData("2027-02-29T08:00:00Z")]
+    [InlineData("2026-11-26T24:00:00Z")]
+    [InlineData("2026-11-26T08:60:00Z")]
+    [InlineData("2026-11-26T08:00:00.12345678Z")]
+    [InlineData("2026-11-26 08:00:00Z")]
+    [InlineData("+026-11-26T08:00:00Z")]
+    public void Impossible_or_malformed_event_times_are_rejected_by_both_readers(string eventTime) =>
+        Assert.Equal(RejectionCode.InvalidEventTime,
+            TransactionParser.Parse(Encoding.UTF8.GetBytes(Valid.Replace("2026-11-26T08:00:00.000Z", eventTime)), DateTimeOffset.MaxValue.AddDays(-1)).Rejection?.Code);
 
     [Fact]
     public void Invalid_utf8_is_malformed_json()

@@ -1,0 +1,203 @@
+using System.Collections.Immutable;
+
+namespace AkkaFraud.Domain;
+
+/// <summary>
+/// One transaction to backtest, with what is known about it: <paramref name="Label"/> is null for a legitimate one, or
+/// the fraud's class (a scenario name, or <see cref="Backtest.FraudClass"/> when the data only says "fraud");
+/// <paramref name="Labelled"/> says whether the input carries labels at all.
+/// </summary>
+public sealed record BacktestRecord(Transaction Transaction, string? Label, bool Labelled);
+
+/// <summary>
+/// What a rule set would have said about recorded transactions: <see cref="RuleEngine.Replay"/>'s verdicts (the
+/// same engine as the cluster's, per account in input order), counted per rule, and measured against labels when
+/// the input has them. With a second rule set it also tells what changes between them.
+/// </summary>
+public static class Backtest
+{
+    /// <summary>The class of a fraud label that carries no scenario (a 1, true, yes).</summary>
+    public const string FraudClass = "fraud";
+
+    /// <summary>How many example transaction ids a difference keeps.</summary>
+    public const int Examples = 10;
+
+    /// <param name="records">In the order the accounts saw them.</param>
+    /// <param name="ruleSet">The rule set to measure.</param>
+    /// <param name="against">The rule set to compare with (typically the one in force), or null.</param>
+    /// <param name="onVerdict">Each verdict of <paramref name="ruleSet"/> as it is made (a verdicts file, a progress count).</param>
+    public static BacktestReport Run(IEnumerable<BacktestRecord> records, RuleSet ruleSet, RuleSet? against = null, Action<BacktestRecord, Verdict>? onVerdict = null)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(ruleSet);
+        var states = new Dictionary<string, (AccountState Measured, AccountState? Compared)>(StringComparer.Ordinal);
+        var tally = new Tally(ruleSet, against);
+        foreach (var record in records)
+        {
+            var transaction = record.Transaction;
+            if (!states.TryGetValue(transaction.AccountId, out var state))
+            {
+                state = (new AccountState(), against is null ? null : new AccountState());
+                states.Add(transaction.AccountId, state);
+            }
+
+            var verdict = RuleEngine.Apply(state.Measured, transaction, ruleSet);
+            var compared = against is null ? null : RuleEngine.Apply(state.Compared!, transaction, against);
+            onVerdict?.Invoke(record, verdict);
+            tally.Add(record, verdict, compared);
+        }
+
+        return tally.Report(states.Count);
+    }
+
+    private sealed class Tally(RuleSet ruleSet, RuleSet? against)
+    {
+        private readonly Dictionary<string, RuleCounts> _rules = new(StringComparer.Ordinal);
+        private readonly SortedDictionary<string, ClassCounts> _classes = new(StringComparer.Ordinal);
+        private readonly List<string> _newlyFlagged = [];
+        private readonly List<string> _noLongerFlagged = [];
+        private long _transactions, _duplicates, _flagged, _fraud, _flaggedFraud, _newly, _noLonger;
+        private bool _labelled;
+
+        public void Add(BacktestRecord record, Verdict verdict, Verdict? compared)
+        {
+            if (verdict.IsDuplicate)
+            {
+                _duplicates++;
+                return;
+            }
+
+            _transactions++;
+            _labelled |= record.Labelled;
+            var fraud = record.Label is not null;
+            _flagged += verdict.Flagged ? 1 : 0;
+            if (fraud)
+            {
+                _fraud++;
+                _flaggedFraud += verdict.Flagged ? 1 : 0;
+                if (!_classes.TryGetValue(record.Label!, out var counts))
+                {
+                    counts = new ClassCounts();
+                    _classes.Add(record.Label!, counts);
+                }
+
+                counts.Transactions++;
+                counts.Caught += verdict.Flagged ? 1 : 0;
+            }
+
+            foreach (var reason in verdict.Reasons)
+            {
+                if (!_rules.TryGetValue(reason.RuleId, out var counts))
+                {
+                    counts = new RuleCounts();
+                    _rules.Add(reason.RuleId, counts);
+                }
+
+                counts.Fired++;
+                counts.OnFraud += fraud ? 1 : 0;
+            }
+
+            if (compared is not null && compared.Flagged != verdict.Flagged)
+            {
+                var (count, examples) = verdict.Flagged ? (++_newly, _newlyFlagged) : (++_noLonger, _noLongerFlagged);
+                if (examples.Count < Examples)
+                {
+                    examples.Add(verdict.TransactionId);
+                }
+            }
+        }
+
+        public BacktestReport Report(int accounts) => new()
+        {
+            RuleSetVersion = ruleSet.Version,
+            Transactions = _transactions,
+            Accounts = accounts,
+            Duplicates = _duplicates,
+            Flagged = _flagged,
+            Labelled = _labelled,
+            Fraud = _fraud,
+            FlaggedFraud = _flaggedFraud,
+            // Every rule of the set, fired or not, in the set's order: a rule that never fires is news too.
+            Rules = [.. ruleSet.Rules.Select(r => (r, _rules.GetValueOrDefault(r.Id) ?? new RuleCounts()))
+                .Select(x => new BacktestRule(x.r.Id, WireNames.RuleKind(x.r.Kind), x.r.Weight, x.Item2.Fired, x.Item2.OnFraud, _fraud))],
+            Classes = [.. _classes.Select(c => new BacktestClass(c.Key, c.Value.Transactions, c.Value.Caught))],
+            Against = against is null ? null : new BacktestDifference(against.Version, _newly, [.. _newlyFlagged], _noLonger, [.. _noLongerFlagged]),
+        };
+    }
+
+    private sealed class RuleCounts
+    {
+        public long Fired { get; set; }
+
+        public long OnFraud { get; set; }
+    }
+
+    private sealed class ClassCounts
+    {
+        public long Transactions { get; set; }
+
+        public long Caught { get; set; }
+    }
+}
+
+/// <summary>
+/// A backtest's result. Each transaction counts once (re-sent ids are <see cref="Duplicates"/>); flagged means a
+/// review or block verdict; with labels, precision = flagged fraud / flagged and recall = flagged fraud / fraud.
+/// Ratios are NaN where their denominator is 0, and all of them when the input had no labels.
+/// </summary>
+public sealed record BacktestReport
+{
+    public required int RuleSetVersion { get; init; }
+    public required long Transactions { get; init; }
+    public required int Accounts { get; init; }
+    public required long Duplicates { get; init; }
+    public required long Flagged { get; init; }
+
+    /// <summary>Whether the input carried labels; without them only counts are known.</summary>
+    public required bool Labelled { get; init; }
+
+    public required long Fraud { get; init; }
+    public required long FlaggedFraud { get; init; }
+    public required ImmutableArray<BacktestRule> Rules { get; init; }
+
+    /// <summary>Per fraud class (scenario) in the labels, by name.</summary>
+    public required ImmutableArray<BacktestClass> Classes { get; init; }
+
+    /// <summary>The difference from the other rule set, when there was one.</summary>
+    public BacktestDifference? Against { get; init; }
+
+    public double Precision => Labelled ? Ratio(FlaggedFraud, Flagged) : double.NaN;
+
+    public double Recall => Labelled ? Ratio(FlaggedFraud, Fraud) : double.NaN;
+
+    public double F1 => HarmonicMean(Precision, Recall);
+
+    internal static double Ratio(long part, long whole) => whole == 0 ? double.NaN : (double)part / whole;
+
+    internal static double HarmonicMean(double precision, double recall) =>
+        double.IsNaN(precision) || double.IsNaN(recall) ? double.NaN
+        : precision + recall == 0 ? 0
+        : 2 * precision * recall / (precision + recall);
+}
+
+/// <summary>
+/// One rule's share of a backtest: transactions it gave a reason for (whether or not the score flagged them), and
+/// how many of those were fraud. Its precision is OnFraud / Fired, its recall OnFraud / all fraud.
+/// </summary>
+public sealed record BacktestRule(string RuleId, string Kind, int Weight, long Fired, long OnFraud, long AllFraud)
+{
+    public double Precision => BacktestReport.Ratio(OnFraud, Fired);
+
+    public double Recall => BacktestReport.Ratio(OnFraud, AllFraud);
+
+    public double F1 => BacktestReport.HarmonicMean(Precision, Recall);
+}
+
+/// <summary>One fraud class: its transactions, and how many of them were flagged.</summary>
+public sealed record BacktestClass(string Label, long Transactions, long Caught)
+{
+    public double Recall => BacktestReport.Ratio(Caught, Transactions);
+}
+
+/// <summary>What changes from the other rule set: transactions flagged now and not then, and the reverse, with examples.</summary>
+public sealed record BacktestDifference(int Version, long NewlyFlagged, ImmutableArray<string> NewlyFlaggedExamples, long NoLongerFlagged, ImmutableArray<string> NoLongerFlaggedExamples);
