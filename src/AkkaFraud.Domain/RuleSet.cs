@@ -106,7 +106,8 @@ public sealed record RuleSet
             new CardTestingRule { Id = "card-testing", Weight = 80, WindowSeconds = 600, MinSmallCount = 3, SmallAmount = 5, LargeAmount = 200 },
             new AccountDrainRule { Id = "account-drain", Weight = 50, MinShare = 0.9m, MinAmount = 1000 },
             new BalanceMismatchRule { Id = "balance-mismatch", Weight = 30, Tolerance = 0.01m },
-            new PassThroughRule { Id = "pass-through", Weight = 40, WindowSeconds = 3600, MinShare = 0.8m, MinAmount = 1000 },
+            new PassThroughRule { Id = "pass-through", Weight = 50, WindowSeconds = 3600, MinShare = 0.8m, MinAmount = 1000 },
+            new PassThroughRule { Id = "pass-through-begins", Weight = 50, WindowSeconds = 3600, MinShare = 0.25m, MinAmount = 1000 },
             new AmountAnomalyRule { Id = "amount-anomaly", Weight = 30, MaxZ = 4, MinHistory = 20, MinAmount = 500 },
             new DistinctVelocityRule { Id = "many-countries", Weight = 40, Dimension = "country", WindowSeconds = 3600, MaxDistinct = 3 },
             new FirstSeenRule { Id = "new-payee", Weight = 20, Dimension = "counterparty", MinAmount = 1000 },
@@ -116,9 +117,15 @@ public sealed record RuleSet
                 Weight = 50,
                 Conditions =
                 [
-                    new FirstSeenRule { Id = "new-device", Weight = 0, Dimension = "device", MinAmount = 1000, NewForHours = 24 },
-                    new FirstSeenRule { Id = "new-payee", Weight = 0, Dimension = "counterparty", MinAmount = 1000, NewForHours = 24 },
+                    new FirstSeenRule { Id = "new-device", Weight = 0, Dimension = "device", MinAmount = 100, NewForHours = 24 },
+                    new FirstSeenRule { Id = "new-payee", Weight = 0, Dimension = "counterparty", MinAmount = 100, NewForHours = 24 },
                 ],
+            },
+            new AnyRule
+            {
+                Id = "money-in",
+                Weight = -40,
+                Conditions = [new ThresholdRule { Id = "deposit-or-refund", Weight = 0, Limit = 0, Types = ["deposit", "refund"] }],
             },
             new AnyRule
             {

@@ -82,7 +82,7 @@ public abstract record Rule
 }
 
 /// <summary>
-/// Amount above a limit, optionally only for one currency, channel or set of merchant categories. Without a currency
+/// Amount above a limit, optionally only for one currency, channel, set of transaction types or of merchant categories. Without a currency
 /// of its own the limit is in the rule set's currency, and an amount in another is converted with the rule set's
 /// rates first: 9,000 means the same money in euros, pounds and yen.
 /// </summary>
@@ -96,12 +96,16 @@ public sealed record ThresholdRule : Rule
 
     public IReadOnlyList<string>? MerchantCategories { get; init; }
 
+    /// <summary>Wire names of the transaction types it applies to (purchase, transfer, …); all when left out.</summary>
+    public IReadOnlyList<string>? Types { get; init; }
+
     public override RuleKind Kind => RuleKind.Threshold;
 
     public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
     {
         if ((Currency is not null && Currency != transaction.Currency)
             || (Channel is not null && Channel != WireNames.Channel(transaction.Channel))
+            || (Types is { Count: > 0 } types && !types.Contains(WireNames.Type(transaction.Type)))
             || (MerchantCategories is { Count: > 0 } categories && !categories.Contains(transaction.MerchantCategory ?? "")))
         {
             return null;
@@ -140,6 +144,11 @@ public sealed record ThresholdRule : Rule
         if (Channel is not null && WireNames.ParseChannel(Channel) is null)
         {
             yield return $"rule '{Id}': channel '{Channel}' is not one of pos, ecom, atm, transfer";
+        }
+
+        foreach (var type in (Types ?? []).Where(t => WireNames.ParseType(t) is null))
+        {
+            yield return $"rule '{Id}': type '{type}' is not one of purchase, transfer, cash-withdrawal, refund, payment, deposit";
         }
 
         if (Currency is not null && !Currencies.IsKnown(Currency))
@@ -364,8 +373,8 @@ public sealed record BalanceMismatchRule : Rule
 }
 
 /// <summary>
-/// A counterparty, merchant, device or country the account has not used within <see cref="HorizonDays"/>, for more
-/// than <see cref="MinAmount"/>, on an account with at least <see cref="MinHistory"/> transactions (on a new one
+/// A payment (not a credit) to a counterparty, merchant, device or country the account has not used within
+/// <see cref="HorizonDays"/>, for more than <see cref="MinAmount"/>, on an account with at least <see cref="MinHistory"/> transactions (on a new one
 /// everything is new). Memory is bounded (<see cref="AccountState.MaxSeen"/> values per account, least recently used
 /// forgotten first): a value forgotten that way reads as new again, the rule's documented error.
 /// </summary>
@@ -389,7 +398,8 @@ public sealed record FirstSeenRule : Rule
 
     public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
     {
-        if (RuleDimensions.Parse(Dimension) is not { } dimension || RuleDimensions.ValueOf(transaction, dimension) is not { } value
+        // Money coming in from someone new is not the account paying someone new.
+        if (transaction.IsCredit || RuleDimensions.Parse(Dimension) is not { } dimension || RuleDimensions.ValueOf(transaction, dimension) is not { } value
             || transaction.Amount <= MinAmount || history.TransactionCount < MinHistory)
         {
             return null;

@@ -33,6 +33,14 @@ public enum FraudScenario
     /// with 2–5 transfers to mule accounts, minutes apart. Every transfer is decisive.
     /// </summary>
     AccountTakeover,
+
+    /// <summary>
+    /// The account is a money mule, one hop of a chain: a transfer of 2,000–15,000 (in the account's currency) comes
+    /// in from the hop before (another bank's account, new to this one), and within the hour 85–98 % of it leaves
+    /// again in 1–3 parts, to the next hop's new account or as cash from an ATM at home, from the mule's own phone.
+    /// The incoming deposit is fraud but not decisive (a bank cannot refuse it); every outgoing part is decisive.
+    /// </summary>
+    MulePassThrough,
 }
 
 public static class FraudScenarios
@@ -47,6 +55,7 @@ public static class FraudScenarios
         FraudScenario.ImpossibleTravel => "impossible-travel",
         FraudScenario.CardTesting => "card-testing",
         FraudScenario.AccountTakeover => "account-takeover",
+        FraudScenario.MulePassThrough => "mule-pass-through",
         _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, null),
     };
 }

@@ -4,12 +4,14 @@ using Xunit.Abstractions;
 namespace AkkaFraud.Simulator.Tests;
 
 /// <summary>
-/// How well the rule sets catch the simulator's fraud, on 200,000 transactions of 20,000 accounts over two days with
-/// every scenario present (<see cref="Traffic.Sample"/>). Definitions (see <see cref="DetectionReport"/>): a
+/// How well the rule sets catch the simulator's fraud, on twenty days of 4,000 accounts with every scenario present
+/// (<see cref="Traffic.WithHistory"/>): every transaction is scored, and the second half counts, so that accounts are
+/// measured with the history a bank has of them (on the first day every payee and device is new). Definitions (see
+/// <see cref="DetectionReport"/>): a
 /// transaction is flagged when its verdict is review or block; precision = flagged fraud / flagged, where every
 /// labelled transaction is fraud; a scenario's recall = flagged decisive / decisive transactions of the scenario.
 /// Decisive are: the large purchase; a burst's transactions after its first five; the first use far away after a
-/// skim; the purchase after the card-test probes; every transfer of a takeover.
+/// skim; the purchase after the card-test probes; every transfer of a takeover; every payment out of a mule.
 /// </summary>
 public sealed class Detection_quality_on_simulated_traffic(ITestOutputHelper output)
 {
@@ -17,18 +19,15 @@ public sealed class Detection_quality_on_simulated_traffic(ITestOutputHelper out
     private static readonly Lazy<DetectionReport> Seed = new(() => Measure(RuleSet.Seed));
 
     [Fact]
-    public void The_default_rules_catch_nine_in_ten_of_each_pattern_they_cover_at_a_precision_of_at_least_0_8()
+    public void The_default_rules_catch_nine_in_ten_of_each_pattern_at_a_precision_of_at_least_0_9()
     {
         var report = Default.Value;
         output.WriteLine(report.ToTable("RuleSet.Default"));
         output.WriteLine(Seed.Value.ToTable("RuleSet.Seed (amount > 9000)"));
 
         Assert.All(FraudScenarios.All, s => Assert.True(report[s].Incidents >= 100, $"only {report[s].Incidents} incidents of {s}: too few to measure"));
-        Assert.InRange(report[FraudScenario.LargeAmount].Recall, 0.9, 1);
-        Assert.InRange(report[FraudScenario.VelocityBurst].Recall, 0.9, 1);
-        Assert.InRange(report[FraudScenario.ImpossibleTravel].Recall, 0.9, 1);
-        Assert.InRange(report[FraudScenario.CardTesting].Recall, 0.9, 1);
-        Assert.InRange(report.Precision, 0.8, 1);
+        Assert.All(FraudScenarios.All, s => Assert.InRange(report[s].Recall, 0.9, 1));
+        Assert.InRange(report.Precision, 0.9, 1);
     }
 
     [Fact]
@@ -48,13 +47,20 @@ public sealed class Detection_quality_on_simulated_traffic(ITestOutputHelper out
     {
         // Big legitimate purchases and the customer's own payment at home after a card was used far away: the
         // simulator's honesty about precision. Without them, precision would say nothing.
-        var legitimateOverTheLimit = Traffic.Sample.Count(t => t.Label is null && t.Transaction.Amount > 9000);
+        var counted = Traffic.WithHistory.Skip(Traffic.WithHistory.Count / 2).ToList();
+        var legitimateOverTheLimit = counted.Count(t => t.Label is null && t.Transaction.Amount > 9000);
 
-        Assert.InRange(legitimateOverTheLimit, 10, Traffic.Sample.Count / 1_000);
+        Assert.InRange(legitimateOverTheLimit, 10, counted.Count / 1_000);
         Assert.True(Seed.Value.FalseAlarms >= legitimateOverTheLimit);
         Assert.True(Default.Value.FalseAlarms > Seed.Value.FalseAlarms);
     }
 
-    private static DetectionReport Measure(RuleSet ruleSet) =>
-        DetectionReport.Measure(RuleEngine.Replay(Traffic.Sample.Only(), ruleSet), Traffic.Sample.Labels());
+    /// <summary>Scores all of <see cref="Traffic.WithHistory"/>, counts the second half.</summary>
+    private static DetectionReport Measure(RuleSet ruleSet)
+    {
+        var traffic = Traffic.WithHistory;
+        var verdicts = RuleEngine.Replay(traffic.Only(), ruleSet);
+        var counted = traffic.Count / 2;
+        return DetectionReport.Measure(verdicts.Skip(counted), traffic.Skip(counted).Labels());
+    }
 }

@@ -13,6 +13,7 @@ public sealed class Fraud_on_demand
     [InlineData(FraudScenario.ImpossibleTravel)]
     [InlineData(FraudScenario.CardTesting)]
     [InlineData(FraudScenario.AccountTakeover)]
+    [InlineData(FraudScenario.MulePassThrough)]
     public void An_injected_incident_starts_within_minutes_of_event_time_on_its_account_with_its_labels(FraudScenario scenario)
     {
         var simulator = new TrafficSimulator(Quiet);

@@ -128,7 +128,13 @@ public sealed class Customers_behave_like_customers
         var ownDevices = Honest.Where(t => t.DeviceId is not null).Select(t => (t.AccountId, t.DeviceId!)).ToHashSet();
         var fraud = Traffic.Sample.Where(t => t.IsFraud).ToList();
 
-        Assert.All(fraud.Where(t => t.Transaction.DeviceId is not null), t => Assert.DoesNotContain((t.Transaction.AccountId, t.Transaction.DeviceId!), ownDevices));
+        // A mule is the account holder: they move the money from their own phone, from home.
+        var strangers = fraud.Where(t => t.Label!.Scenario != FraudScenario.MulePassThrough && t.Transaction.DeviceId is not null).ToList();
+        Assert.NotEmpty(strangers);
+        Assert.All(strangers, t => Assert.DoesNotContain((t.Transaction.AccountId, t.Transaction.DeviceId!), ownDevices));
+        var mules = fraud.Where(t => t.Label!.Scenario == FraudScenario.MulePassThrough).Only().ToList();
+        Assert.NotEmpty(mules);
+        Assert.All(mules, t => Assert.Equal(t.AccountId[..2], t.Country));
         var takeovers = fraud.Where(t => t.Label!.Scenario == FraudScenario.AccountTakeover).Only().ToList();
         Assert.NotEmpty(takeovers);
         Assert.All(takeovers, t =>

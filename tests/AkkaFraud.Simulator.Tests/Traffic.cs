@@ -21,6 +21,15 @@ internal static class Traffic
     /// <summary>200,000 transactions of 20,000 accounts (two days), 2% fraud: every scenario well represented.</summary>
     public static IReadOnlyList<SimulatedTransaction> Sample => LargeSample.Value;
 
+    private static readonly Lazy<IReadOnlyList<SimulatedTransaction>> HistorySample =
+        new(() => [.. new TrafficSimulator(Realistic(4_000, seed: 9)).Transactions().Take(400_000)]);
+
+    /// <summary>
+    /// 400,000 transactions of 4,000 accounts (twenty days), 2% fraud: long enough that accounts have a history (their
+    /// payees, devices and habits) before the part a detection measurement counts, as a bank's accounts do.
+    /// </summary>
+    public static IReadOnlyList<SimulatedTransaction> WithHistory => HistorySample.Value;
+
     public static IEnumerable<FraudLabel> Labels(this IEnumerable<SimulatedTransaction> transactions) =>
         transactions.Where(t => t.Label is not null).Select(t => t.Label!);
 

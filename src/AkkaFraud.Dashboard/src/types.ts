@@ -48,5 +48,6 @@ export const SCENARIOS = [
   "impossible-travel",
   "card-testing",
   "account-takeover",
+  "mule-pass-through",
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];

@@ -116,6 +116,9 @@ internal sealed class Customer : Agent
         return customers;
     }
 
+    /// <summary>One of the customer's own devices (a mule moves money from the phone they always use).</summary>
+    public string OwnDevice(Rng rng) => rng.Pick(_devices);
+
     /// <summary>Sets <see cref="Agent.DueMs"/> to the first payment after <paramref name="startMs"/>.</summary>
     public void Begin(long startMs, Rng rng) => DueMs = Next(rng, startMs);
 

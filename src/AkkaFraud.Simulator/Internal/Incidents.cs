@@ -30,6 +30,7 @@ internal abstract class Incident(long id, FraudScenario scenario, Customer victi
         FraudScenario.ImpossibleTravel => new ImpossibleTravelIncident(id, victim, rng),
         FraudScenario.CardTesting => new CardTestingIncident(id, victim, rng),
         FraudScenario.AccountTakeover => new AccountTakeoverIncident(id, victim, rng),
+        FraudScenario.MulePassThrough => new MulePassThroughIncident(id, victim, rng),
         _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, null),
     };
 
@@ -41,6 +42,7 @@ internal abstract class Incident(long id, FraudScenario scenario, Customer victi
         FraudScenario.ImpossibleTravel => 1 + ImpossibleTravelIncident.FollowUpChance,
         FraudScenario.CardTesting => 1 + ((CardTestingIncident.MinProbes + CardTestingIncident.MaxProbes) / 2.0),
         FraudScenario.AccountTakeover => (AccountTakeoverIncident.MinTransfers + AccountTakeoverIncident.MaxTransfers) / 2.0,
+        FraudScenario.MulePassThrough => 1 + ((MulePassThroughIncident.MinParts + MulePassThroughIncident.MaxParts) / 2.0),
         _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, null),
     };
 
@@ -245,5 +247,50 @@ internal sealed class AccountTakeoverIncident : Incident
         var transaction = simulation.Transaction(Victim, DueMs, _amounts[Emitted], TransactionType.Transfer, Channel.Transfer,
             counterpartyId: Rng.Pick(_mules), deviceId: FraudsterDevice, at: Simulation.IpLocation(_attacker, Rng));
         return Emit(transaction, decisive: true, Emitted + 1 < _amounts.Length ? After(60 + (300 * Rng.Exponential())) : null);
+    }
+}
+
+internal sealed class MulePassThroughIncident : Incident
+{
+    public const int MinParts = 1;
+    public const int MaxParts = 3;
+
+    private static readonly string[] NextHopCountries = ["LT", "LV", "RO", "BG", "HU", "PL", "NL", "GB", "PT", "ES", "TR", "AE"];
+
+    private readonly decimal _incoming;
+    private readonly decimal[] _parts;
+    private readonly string _previousHop;
+    private readonly string _nextHop;
+    private readonly bool _cash;
+
+    public MulePassThroughIncident(long id, Customer mule, Rng rng)
+        : base(id, FraudScenario.MulePassThrough, mule, rng)
+    {
+        _incoming = Money.Cents(rng.LogUniform(2_000, 15_000) * mule.PerEuro);
+        _previousHop = Ids.Counterparty(rng, rng.Pick(NextHopCountries));
+        _nextHop = Ids.Counterparty(rng, rng.Pick(NextHopCountries));
+        _cash = rng.Chance(0.3);
+        // 85–98 % of what came in, in uneven parts.
+        var slices = Enumerable.Range(0, rng.Between(MinParts, MaxParts)).Select(_ => rng.Between(0.5, 1.5)).ToArray();
+        var forwarded = (double)_incoming * rng.Between(0.85, 0.98);
+        _parts = [.. slices.Select(s => Money.Cents(forwarded * s / slices.Sum()))];
+    }
+
+    public override AgentStep Act(Simulation simulation)
+    {
+        if (Emitted == 0)
+        {
+            var deposit = simulation.Transaction(Victim, DueMs, _incoming, TransactionType.Deposit, Channel.Transfer, counterpartyId: _previousHop);
+            // The first part leaves 5–40 minutes later: the mule is told to move it at once.
+            return Emit(deposit, decisive: false, After(Rng.Between(300, 2_400)));
+        }
+
+        var amount = _parts[Emitted - 1];
+        var atm = _cash ? simulation.World.ShopIn(Victim.Home, Categories.Atm, Rng) : null;
+        var transaction = atm is null
+            ? simulation.Transaction(Victim, DueMs, amount, TransactionType.Transfer, Channel.Transfer, counterpartyId: _nextHop,
+                deviceId: Victim.OwnDevice(Rng), at: Simulation.IpLocation(Victim.Home, Rng))
+            : simulation.Transaction(Victim, DueMs, amount, TransactionType.CashWithdrawal, Channel.Atm, atm);
+        return Emit(transaction, decisive: true, Emitted < _parts.Length ? After(Rng.Between(60, 600)) : null);
     }
 }
