@@ -160,7 +160,8 @@ public sealed record ThresholdRule : Rule
 
 /// <summary>
 /// Count and/or sum of the account's transactions in the sliding event-time window (t − window, t], the current one
-/// included, above a limit. Either limit may be left out; at least one is required.
+/// included, above a limit. Either limit may be left out; at least one is required. The sum limit is in the rule
+/// set's currency: the window's sum is converted at the rate of the current transaction's currency.
 /// </summary>
 public sealed record VelocityRule : Rule
 {
@@ -187,9 +188,22 @@ public sealed record VelocityRule : Rule
             return Fire(count, maxCount, $"{count} transactions in {Seconds(Window)} > limit {maxCount}");
         }
 
-        if (MaxSum is { } maxSum && sum > maxSum)
+        if (MaxSum is { } maxSum)
         {
-            return Fire(sum, maxSum, $"{Num(sum)} spent in {Seconds(Window)} > limit {Num(maxSum)}");
+            // The window holds the account's own amounts, in its currency (the current transaction's): one rate
+            // converts the sum into the rule set's currency, as for a threshold.
+            if (transaction.Currency == ruleSet.Currency || ruleSet.Rates?.GetValueOrDefault(transaction.Currency) is not (> 0 and var rate))
+            {
+                if (sum > maxSum)
+                {
+                    return Fire(sum, maxSum, $"{Num(sum)} spent in {Seconds(Window)} > limit {Num(maxSum)}");
+                }
+            }
+            else if (sum * rate is var converted && converted > maxSum)
+            {
+                return Fire(Math.Round(converted, 4), maxSum,
+                    $"{Num(sum)} {transaction.Currency} = {Num(converted)} {ruleSet.Currency} spent in {Seconds(Window)} > limit {Num(maxSum)} {ruleSet.Currency}");
+            }
         }
 
         return null;

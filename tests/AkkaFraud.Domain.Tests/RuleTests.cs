@@ -132,6 +132,21 @@ public sealed class Velocity_rule
         Assert.Equal("1000.01 spent in 3600 s > limit 1000", Assert.Single(verdicts[1].Reasons).Message);
         Assert.Empty(verdicts[2].Reasons);
     }
+
+    [Fact]
+    public void A_sum_limit_means_the_same_money_in_every_currency_the_rates_know()
+    {
+        var spend = new VelocityRule { Id = "spend", Weight = 40, WindowSeconds = 3600, MaxSum = 1000 };
+        var ruleSet = Rules.Only(spend) with { Rates = RuleSet.EuroRates };
+
+        // 100,000 + 80,000 yen are about 1,026 euros: over; 150,000 yen alone (855 euros) is not, though far above 1,000.
+        var verdicts = Rules.Score(ruleSet, Tx.Make("t-1", amount: 150_000m, currency: "JPY"), Tx.Make("t-2", secondsAfterT0: 4000, amount: 100_000m, currency: "JPY"),
+            Tx.Make("t-3", secondsAfterT0: 4001, amount: 80_000m, currency: "JPY"));
+
+        Assert.Empty(verdicts[0].Reasons);
+        Assert.Empty(verdicts[1].Reasons);
+        Assert.Equal(new Reason("spend", RuleKind.Velocity, 1026m, 1000m, 40, "180000 JPY = 1026 EUR spent in 3600 s > limit 1000 EUR"), Assert.Single(verdicts[2].Reasons));
+    }
 }
 
 public sealed class Impossible_travel_rule
