@@ -181,14 +181,13 @@ public sealed class AccountState
     }
 
     /// <summary>When the account last used this value of <paramref name="dimension"/> (Unix ms), if it remembers it.</summary>
-    public long? LastSeen(Dimension dimension, string value) => Find(dimension, value) is { } i ? _seen[i].LastSeenMs : null;
+    public long? LastSeen(Dimension dimension, string value) => Find(dimension, KeyHash(value)) is { } i ? _seen[i].LastSeenMs : null;
 
     /// <summary>The earliest use of this value the account remembers (Unix ms): since it began to remember it.</summary>
-    public long? FirstSeen(Dimension dimension, string value) => Find(dimension, value) is { } i ? _seen[i].FirstSeenMs : null;
+    public long? FirstSeen(Dimension dimension, string value) => Find(dimension, KeyHash(value)) is { } i ? _seen[i].FirstSeenMs : null;
 
-    private int? Find(Dimension dimension, string value)
+    private int? Find(Dimension dimension, uint hash)
     {
-        var hash = KeyHash(value);
         for (var i = 0; i < _seenCount; i++)
         {
             if (_seen[i].Hash == hash && _seen[i].Dimension == dimension)
@@ -282,20 +281,11 @@ public sealed class AccountState
             return;
         }
 
-        var oldest = 0;
-        for (var i = 0; i < _seenCount; i++)
+        if (Find(dimension, hash) is { } known)
         {
-            if (_seen[i].Hash == hash && _seen[i].Dimension == dimension)
-            {
-                _seen[i].FirstSeenMs = Math.Min(_seen[i].FirstSeenMs, eventTimeMs);
-                _seen[i].LastSeenMs = Math.Max(_seen[i].LastSeenMs, eventTimeMs);
-                return;
-            }
-
-            if (_seen[i].LastSeenMs < _seen[oldest].LastSeenMs)
-            {
-                oldest = i;
-            }
+            _seen[known].FirstSeenMs = Math.Min(_seen[known].FirstSeenMs, eventTimeMs);
+            _seen[known].LastSeenMs = Math.Max(_seen[known].LastSeenMs, eventTimeMs);
+            return;
         }
 
         if (_seenCount < MaxSeen)
@@ -309,6 +299,15 @@ public sealed class AccountState
         }
         else
         {
+            var oldest = 0;
+            for (var i = 1; i < _seenCount; i++)
+            {
+                if (_seen[i].LastSeenMs < _seen[oldest].LastSeenMs)
+                {
+                    oldest = i;
+                }
+            }
+
             _seen[oldest] = new Seen(dimension, hash, eventTimeMs, eventTimeMs);
         }
     }
@@ -356,16 +355,12 @@ public sealed class AccountState
 
     private static uint OptionalKey(string? value) => value is null ? 0 : KeyHash(value);
 
-    /// <summary>FNV-1a 32 of the value, never 0 (which stands for "none").</summary>
+    /// <summary>The id hash folded to 32 bits, never 0 (which stands for "none").</summary>
     private static uint KeyHash(string value)
     {
-        var hash = 2166136261U;
-        foreach (var c in value)
-        {
-            hash = (hash ^ c) * 16777619U;
-        }
-
-        return hash == 0 ? 1 : hash;
+        var hash = IdHash(value);
+        var folded = (uint)(hash ^ (hash >> 32));
+        return folded == 0 ? 1 : folded;
     }
 
     private static long ToUnits(decimal amount) => (long)decimal.Round(amount * AmountScale, 0, MidpointRounding.ToEven);
@@ -443,75 +438,68 @@ public sealed class AccountState
     /// </summary>
     public static AccountState FromBytes(ReadOnlySpan<byte> bytes)
     {
-        try
+        var reader = new CheckpointReader(bytes);
+        var version = bytes.IsEmpty ? (byte)0 : reader.Byte();
+        if (version is not (1 or FormatVersion))
         {
-            var reader = new CheckpointReader(bytes);
-            var version = bytes.IsEmpty ? (byte)0 : reader.Byte();
-            if (version is not (1 or FormatVersion))
-            {
-                throw new FormatException($"not an account checkpoint of format 1 or {FormatVersion}");
-            }
-
-            var state = new AccountState
-            {
-                MaxEventTimeMs = reader.Long(),
-                TransactionCount = reader.Long(),
-                FirstEventTimeMs = reader.Long(),
-            };
-            var hasLast = reader.Byte() != 0;
-            var last = new Location(reader.Long(), reader.Double(), reader.Double());
-            state.LastLocation = hasLast ? last : null;
-            if (version >= 2)
-            {
-                state.Profile = new SpendingProfile(reader.Long(), reader.Double(), reader.Double(), reader.Double(), reader.Long());
-            }
-
-            var count = reader.Int();
-            var seen = version >= 2 ? reader.Int() : 0;
-            if (count < 0 || count > MaxEntries || seen < 0 || seen > MaxSeen)
-            {
-                throw new FormatException($"checkpoint claims {count} entries and {seen} remembered values");
-            }
-
-            state._entries = new Entry[count];
-            for (var i = 0; i < count; i++)
-            {
-                var time = reader.Long();
-                var units = reader.Long();
-                var idHash = reader.ULong();
-                var flags = (EntryFlags)reader.Byte();
-                if (version == 1 && flags != EntryFlags.None)
-                {
-                    flags = EntryFlags.Located;
-                }
-
-                var located = (flags & EntryFlags.Located) != 0;
-                var latitude = located ? reader.Double() : 0;
-                var longitude = located ? reader.Double() : 0;
-                state._entries[i] = version == 1
-                    ? new Entry(time, units, idHash, flags, latitude, longitude, 0, 0, 0, 0)
-                    : new Entry(time, units, idHash, flags, latitude, longitude, reader.UInt(), reader.UInt(), reader.UInt(), reader.UInt());
-            }
-
-            state._seen = new Seen[seen];
-            for (var i = 0; i < seen; i++)
-            {
-                state._seen[i] = new Seen((Dimension)reader.Byte(), reader.UInt(), reader.Long(), reader.Long());
-            }
-
-            if (!reader.AtEnd)
-            {
-                throw new FormatException("trailing bytes after the checkpoint");
-            }
-
-            state._count = count;
-            state._seenCount = seen;
-            return state;
+            throw new FormatException($"not an account checkpoint of format 1 or {FormatVersion}");
         }
-        catch (ArgumentOutOfRangeException)
+
+        var state = new AccountState
         {
-            throw new FormatException("account checkpoint is truncated");
+            MaxEventTimeMs = reader.Long(),
+            TransactionCount = reader.Long(),
+            FirstEventTimeMs = reader.Long(),
+        };
+        var hasLast = reader.Byte() != 0;
+        var last = new Location(reader.Long(), reader.Double(), reader.Double());
+        state.LastLocation = hasLast ? last : null;
+        if (version >= 2)
+        {
+            state.Profile = new SpendingProfile(reader.Long(), reader.Double(), reader.Double(), reader.Double(), reader.Long());
         }
+
+        var count = reader.Int();
+        var seen = version >= 2 ? reader.Int() : 0;
+        if (count < 0 || count > MaxEntries || seen < 0 || seen > MaxSeen)
+        {
+            throw new FormatException($"checkpoint claims {count} entries and {seen} remembered values");
+        }
+
+        state._entries = new Entry[count];
+        for (var i = 0; i < count; i++)
+        {
+            var time = reader.Long();
+            var units = reader.Long();
+            var idHash = reader.ULong();
+            var flags = (EntryFlags)reader.Byte();
+            if (version == 1 && flags != EntryFlags.None)
+            {
+                flags = EntryFlags.Located;
+            }
+
+            var located = (flags & EntryFlags.Located) != 0;
+            var latitude = located ? reader.Double() : 0;
+            var longitude = located ? reader.Double() : 0;
+            state._entries[i] = version == 1
+                ? new Entry(time, units, idHash, flags, latitude, longitude, 0, 0, 0, 0)
+                : new Entry(time, units, idHash, flags, latitude, longitude, reader.UInt(), reader.UInt(), reader.UInt(), reader.UInt());
+        }
+
+        state._seen = new Seen[seen];
+        for (var i = 0; i < seen; i++)
+        {
+            state._seen[i] = new Seen((Dimension)reader.Byte(), reader.UInt(), reader.Long(), reader.Long());
+        }
+
+        if (!reader.AtEnd)
+        {
+            throw new FormatException("trailing bytes after the checkpoint");
+        }
+
+        state._count = count;
+        state._seenCount = seen;
+        return state;
     }
 
     private sealed class CheckpointWriter(int capacity)

@@ -26,8 +26,12 @@ public sealed record RuleSet
     /// <summary>The transaction's amount in <see cref="Currency"/>; null when the rule set has no rate for its currency.</summary>
     public decimal? InRuleCurrency(Transaction transaction) =>
         transaction.Currency == Currency ? transaction.Amount
-        : Rates is not null && Rates.TryGetValue(transaction.Currency, out var rate) ? transaction.Amount * rate
+        : RateOf(transaction.Currency) is { } rate ? transaction.Amount * rate
         : null;
+
+    /// <summary>What one unit of <paramref name="currency"/> is worth in <see cref="Currency"/>; null without a rate for it.</summary>
+    public decimal? RateOf(string currency) =>
+        currency == Currency ? 1m : Rates is not null && Rates.TryGetValue(currency, out var rate) ? rate : null;
 
     /// <summary>
     /// Rough rates to the euro of the currencies payments are mostly made in (late 2026): enough for thresholds,

@@ -192,7 +192,7 @@ public sealed record VelocityRule : Rule
         {
             // The window holds the account's own amounts, in its currency (the current transaction's): one rate
             // converts the sum into the rule set's currency, as for a threshold.
-            if (transaction.Currency == ruleSet.Currency || ruleSet.Rates?.GetValueOrDefault(transaction.Currency) is not (> 0 and var rate))
+            if (transaction.Currency == ruleSet.Currency || ruleSet.RateOf(transaction.Currency) is not (> 0 and var rate))
             {
                 if (sum > maxSum)
                 {

@@ -10,6 +10,12 @@ namespace AkkaFraud.Domain;
 /// </summary>
 public static class TransactionParser
 {
+    /// <summary>
+    /// The reference time for records without a timestamp of their own (a Kafka record without one, a file being
+    /// backtested): nothing is "far future" against it, so any event time is accepted.
+    /// </summary>
+    public static readonly DateTimeOffset NoReference = DateTimeOffset.MaxValue.AddDays(-1);
+
     /// <param name="utf8">The record's value.</param>
     /// <param name="referenceTime">
     /// The record's own timestamp (Kafka's), against which "far future" is judged: never the wall clock, so that a

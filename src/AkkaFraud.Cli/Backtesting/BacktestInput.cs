@@ -13,9 +13,6 @@ namespace AkkaFraud.Cli.Backtesting;
 /// </summary>
 internal sealed class BacktestInput : IDisposable
 {
-    // Recorded data has no Kafka timestamp to judge "far future" by: like the pipeline without one, accept any time.
-    private static readonly DateTimeOffset NoReference = DateTimeOffset.MaxValue.AddDays(-1);
-
     private readonly FileStream _file;
     private readonly string? _labelField;
     private readonly CsvMapping? _mapping;
@@ -96,7 +93,8 @@ internal sealed class BacktestInput : IDisposable
 
     private Transaction? Parse(ReadOnlySpan<byte> json, int line)
     {
-        var result = TransactionParser.Parse(json, NoReference);
+        // Recorded data has no Kafka timestamp to judge "far future" by: like the pipeline without one, accept any time.
+        var result = TransactionParser.Parse(json, TransactionParser.NoReference);
         if (result.Transaction is { } transaction)
         {
             return transaction;

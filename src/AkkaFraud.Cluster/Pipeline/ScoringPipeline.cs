@@ -18,9 +18,6 @@ namespace AkkaFraud.Cluster.Pipeline;
 /// </summary>
 internal static class ScoringPipeline
 {
-    // Without a record timestamp there is no reference for "far future"; the parser then accepts any event time.
-    private static readonly DateTimeOffset NoReference = DateTimeOffset.MaxValue.AddDays(-1);
-
     public static RunningPipeline Run(
         FraudSettings settings,
         KafkaSettings kafka,
@@ -49,7 +46,7 @@ internal static class ScoringPipeline
             {
                 PipelineMetrics.Consumed.Add(1);
                 stats.RecordConsumed();
-                var reference = record.Timestamp.Type == TimestampType.NotAvailable ? NoReference : new DateTimeOffset(record.Timestamp.UtcDateTime, TimeSpan.Zero);
+                var reference = record.Timestamp.Type == TimestampType.NotAvailable ? TransactionParser.NoReference : new DateTimeOffset(record.Timestamp.UtcDateTime, TimeSpan.Zero);
                 return new IngestedRecord(
                     record,
                     progress.Current(record.Partition)?.Epoch ?? 0,

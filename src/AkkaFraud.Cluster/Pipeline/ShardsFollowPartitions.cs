@@ -26,7 +26,7 @@ internal sealed class ShardsFollowPartitions(ActorSystem system, IActorRef regio
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(10);
 
     private readonly IExternalShardAllocationClient _shardLocations = ExternalShardAllocation.Get(system).ClientFor(ShardingSetup.AccountTypeName);
-    private readonly string _self = Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
+    private readonly Address _selfAddress = Akka.Cluster.Cluster.Get(system).SelfAddress;
 
     /// <summary>Asks for the runs' shards to move here; completes when each is here, or its run is over.</summary>
     public Task MoveHereAsync(IReadOnlyDictionary<int, PartitionRun> runs)
@@ -37,7 +37,7 @@ internal sealed class ShardsFollowPartitions(ActorSystem system, IActorRef regio
 
     private void RequestLocations(IEnumerable<int> partitions)
     {
-        var locations = partitions.ToImmutableDictionary(AccountMessageExtractor.ShardIdOf, _ => Akka.Cluster.Cluster.Get(system).SelfAddress);
+        var locations = partitions.ToImmutableDictionary(AccountMessageExtractor.ShardIdOf, _ => _selfAddress);
         _shardLocations.UpdateShardLocations(locations).ContinueWith(
             t => log.Warning(t.Exception, "Asking for shards to move to this node failed; asking again in {0}", ReportEvery),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
@@ -54,7 +54,7 @@ internal sealed class ShardsFollowPartitions(ActorSystem system, IActorRef regio
             {
                 // The question starts the shard where the coordinator places it: the answer is where it lives now.
                 where = (await region.Ask<ShardLocated>(new LocateShard(partition), AskTimeout)).NodeAddress;
-                if (where == _self)
+                if (where == _selfAddress.ToString())
                 {
                     return;
                 }

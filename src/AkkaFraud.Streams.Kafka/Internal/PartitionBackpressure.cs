@@ -11,7 +11,7 @@ internal sealed class PartitionBackpressure(KafkaConsumerSettings options, Assig
     private readonly int _highWater = options.MaxBufferedRecordsPerPartition;
     private readonly int _lowWater = options.MaxBufferedRecordsPerPartition / 2;
 
-    public bool AnyPaused => partitions.States.Any(static p => p.Paused || p.Held);
+    public bool AnyPaused => partitions.States.Any(static p => p.PausedInConsumer);
 
     /// <summary>Counts a record handed towards the stage; pauses its partition at the high-water mark.</summary>
     public void OnBuffered(IConsumer<byte[]?, byte[]?> consumer, PartitionState state)

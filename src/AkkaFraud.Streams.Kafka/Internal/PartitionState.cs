@@ -24,6 +24,9 @@ internal sealed class PartitionState(TopicPartition topicPartition, ProcessedOff
     /// </summary>
     public bool Held { get; set; }
 
+    /// <summary>Whether librdkafka has it paused: for backpressure, for a hold, or both. Poll thread only.</summary>
+    public bool PausedInConsumer => Paused || Held;
+
     /// <summary>Records consumed while <see cref="Held"/>, in offset order: emitted first on release. Poll thread only.</summary>
     public List<KafkaRecord> HeldRecords { get; } = [];
 

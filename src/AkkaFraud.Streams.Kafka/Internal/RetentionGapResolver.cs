@@ -113,7 +113,7 @@ internal sealed class RetentionGapResolver(AssignedPartitions partitions, Partit
             }
 
             consumer.IncrementalAssign([new TopicPartitionOffset(partition, new Offset(offset))]);
-            if (partitions.TryGet(partition, out var state) && (state.Paused || state.Held))
+            if (partitions.TryGet(partition, out var state) && state.PausedInConsumer)
             {
                 // A fresh assignment is not paused; keep the backpressure or the hold it had.
                 consumer.Pause([partition]);
