@@ -37,7 +37,7 @@ public sealed class The_cluster_console(ITestOutputHelper output)
             var self = members.GetProperty("selfNode").GetString()!;
             var shortSelf = self.Replace("akka.tcp://", "", StringComparison.Ordinal);
 
-            await page.GotoAsync("/#/cluster");
+            await Chromium.OpenAsync(page, "/#/cluster");
             var card = page.Locator($"[data-testid=node-card][data-node='{self}']");
             await Expect(card).ToBeVisibleAsync(new() { Timeout = 60_000 });
             await Expect(card.GetByTestId("node-address")).ToHaveTextAsync(shortSelf);
@@ -136,7 +136,7 @@ public sealed class The_dead_letters_page(EmbeddedNode fixture, ITestOutputHelpe
             (partition, offset) = (delivered.Partition.Value, delivered.Offset.Value);
         }
 
-        await page.GotoAsync($"/#/dead-letters?reason=malformed_json&partition={partition}");
+        await Chromium.OpenAsync(page, $"/#/dead-letters?reason=malformed_json&partition={partition}");
         var row = page.Locator($"[data-testid=dlq-row][data-partition='{partition}'][data-offset='{offset}']");
         // The list loads once; the letter commits within a batch or two: apply the filter again until it is there.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);

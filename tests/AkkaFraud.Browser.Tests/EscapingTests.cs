@@ -50,7 +50,7 @@ public sealed class Merchant_names_from_transactions(EmbeddedNode fixture, ITest
     public async Task Show_as_text_in_the_feed_the_alerts_and_the_transaction_page_and_never_run()
     {
         var page = _page;
-        await page.GotoAsync("/#/live");
+        await Chromium.OpenAsync(page, "/#/live");
         await Expect(page.GetByTestId("connection-state")).ToHaveTextAsync("connected", new() { Timeout = 60_000 });
 
         // Large amounts (over the 9,000 threshold) on an account of our own, so each is flagged and alerted.
@@ -71,7 +71,7 @@ public sealed class Merchant_names_from_transactions(EmbeddedNode fixture, ITest
         await Artifacts.ScreenshotAsync(page, Test, 1, "live-feed");
 
         // 2. The alert history, filtered to the account.
-        await page.GotoAsync($"/#/alerts?account={account}");
+        await Chromium.OpenAsync(page, $"/#/alerts?account={account}");
         await Expect(page.GetByTestId("alerts-page")).ToBeVisibleAsync();
         foreach (var transaction in transactions)
         {
@@ -86,7 +86,7 @@ public sealed class Merchant_names_from_transactions(EmbeddedNode fixture, ITest
         // 3. Each transaction's page.
         foreach (var (transaction, i) in transactions.Select((t, i) => (t, i)))
         {
-            await page.GotoAsync($"/#/transactions/{transaction.TransactionId}");
+            await Chromium.OpenAsync(page, $"/#/transactions/{transaction.TransactionId}");
             var detail = page.Locator($"[data-testid=transaction-detail][data-transaction-id='{transaction.TransactionId}']");
             await Expect(detail).ToBeVisibleAsync(new() { Timeout = 60_000 });
             await Expect(detail.Locator("dd[data-field=merchantName]")).ToHaveTextAsync(transaction.MerchantName!);
@@ -95,7 +95,7 @@ public sealed class Merchant_names_from_transactions(EmbeddedNode fixture, ITest
         }
 
         // 4. The account's page lists them too.
-        await page.GotoAsync($"/#/accounts/{account}");
+        await Chromium.OpenAsync(page, $"/#/accounts/{account}");
         var history = page.GetByTestId("account-history-row");
         await Expect(history).ToHaveCountAsync(transactions.Count, new() { Timeout = 60_000 });
         foreach (var transaction in transactions)

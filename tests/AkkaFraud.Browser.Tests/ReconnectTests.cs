@@ -28,7 +28,7 @@ public sealed class The_dashboard_after_a_node_restart(ITestOutputHelper output)
             var state = page.GetByTestId("connection-state");
             var updated = page.GetByTestId("metrics-at");
 
-            await page.GotoAsync("/#/live");
+            await Chromium.OpenAsync(page, "/#/live");
             await Expect(state).ToHaveTextAsync("connected", new() { Timeout = 60_000 });
             await WaitForThroughputAsync(page);
             // A mark that only survives if the page is never reloaded.

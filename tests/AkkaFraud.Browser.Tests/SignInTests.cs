@@ -31,7 +31,7 @@ public sealed class The_sign_in_page(ClosedNode fixture, ITestOutputHelper outpu
         var page = _page;
         var whoami = page.GetByTestId("whoami");
 
-        await page.GotoAsync("/#/live");
+        await Chromium.OpenAsync(page, "/#/live");
         await page.WaitForURLAsync(url => new Uri(url).Fragment.StartsWith("#/signin", StringComparison.Ordinal));
         Assert.Equal("#/signin?next=%23%2Flive", new Uri(page.Url).Fragment);
         await Expect(whoami).ToHaveTextAsync("not signed in");
@@ -112,7 +112,7 @@ public sealed class A_viewer(ClosedNode fixture, ITestOutputHelper output) : IAs
         await Expect(page.GetByTestId("sim-rate")).ToHaveCountAsync(0);
         await Artifacts.ScreenshotAsync(page, Test, 1, "live");
 
-        await page.GotoAsync("/#/cluster");
+        await Chromium.OpenAsync(page, "/#/cluster");
         var clusterPage = page.GetByTestId("cluster-page");
         await Expect(clusterPage.GetByTestId("node-card")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(clusterPage.GetByTestId("role-hint")).ToContainTextAsync("operator");
@@ -122,7 +122,7 @@ public sealed class A_viewer(ClosedNode fixture, ITestOutputHelper output) : IAs
 
         // The letter commits within a batch or two; the page opens it once it is there (a 404 would be a console error).
         await WaitUntilStoredAsync(partition, offset);
-        await page.GotoAsync($"/#/dead-letters/{partition}/{offset}");
+        await Chromium.OpenAsync(page, $"/#/dead-letters/{partition}/{offset}");
         var letter = page.GetByTestId("dlq-letter");
         await Expect(letter).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Expect(letter.GetByTestId("dlq-payload")).Not.ToBeEmptyAsync();

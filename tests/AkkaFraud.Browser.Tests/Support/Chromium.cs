@@ -11,6 +11,9 @@ internal static class Chromium
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
+    /// <summary>Each page's log, so that what the harness itself noticed goes to the test output with the page's lines.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> Consoles = [];
+
     /// <summary>Set by ./test.sh once Chromium is installed: a missing browser is then a failure, never a skip.</summary>
     public const string RequiredVariable = "AKKAFRAUD_REQUIRE_BROWSER";
 
@@ -55,6 +58,7 @@ internal static class Chromium
         context.SetDefaultTimeout(60_000);
         context.SetDefaultNavigationTimeout(60_000);
         var page = await context.NewPageAsync();
+        Consoles.AddOrUpdate(page, console);
         page.Console += (_, message) =>
         {
             lock (console)
@@ -70,6 +74,35 @@ internal static class Chromium
             }
         };
         return page;
+    }
+
+    /// <summary>
+    /// Opens a dashboard route (<c>/#/...</c>) and waits until the app has rendered into it. Once in CI a first
+    /// navigation never reached the load event within 60 s on an idle node, so this waits for what the tests need
+    /// (the document, then the app's first element) and opens the route once more, saying so in the page's log,
+    /// when either does not come within half a minute. Only for routes: a one-time sign-in link must not be opened twice.
+    /// </summary>
+    public static async Task OpenAsync(IPage page, string route)
+    {
+        Assert.StartsWith("/#/", route, StringComparison.Ordinal);
+        const float attemptTimeout = 30_000;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await page.GotoAsync(route, new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = attemptTimeout });
+                await page.Locator("#app > *").First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = attemptTimeout });
+                return;
+            }
+            catch (TimeoutException e) when (attempt == 1)
+            {
+                var console = Consoles.TryGetValue(page, out var lines) ? lines : [];
+                lock (console)
+                {
+                    console.Add($"test: {route} had not rendered within {attemptTimeout / 1000:0} s ({e.Message.Split('\n')[0]}); opening it again");
+                }
+            }
+        }
     }
 
     /// <summary>

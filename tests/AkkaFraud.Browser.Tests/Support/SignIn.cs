@@ -12,7 +12,7 @@ internal static class SignIn
     /// </summary>
     public static async Task AsAsync(IPage page, string key, string next = "#/live")
     {
-        await page.GotoAsync($"/#/signin?next={Uri.EscapeDataString(next)}");
+        await Chromium.OpenAsync(page, $"/#/signin?next={Uri.EscapeDataString(next)}");
         await page.GetByTestId("signin-key").FillAsync(key);
         await page.GetByTestId("signin-submit").ClickAsync();
         await Expect(page.GetByTestId("whoami")).ToHaveAttributeAsync("data-authenticated", "true");
