@@ -5,9 +5,53 @@ namespace AkkaFraud.Domain;
 /// <summary>
 /// One transaction to backtest, with what is known about it: <paramref name="Label"/> is null for a legitimate one, or
 /// the fraud's class (a scenario name, or <see cref="Backtest.FraudClass"/> when the data only says "fraud");
-/// <paramref name="Labelled"/> says whether the input carries labels at all.
+/// <paramref name="Labelled"/> says whether the input carries labels at all. A <paramref name="WarmUp"/> record only
+/// builds its account's state (the history before the range measured): it is scored and not counted.
 /// </summary>
-public sealed record BacktestRecord(Transaction Transaction, string? Label, bool Labelled);
+public sealed record BacktestRecord(Transaction Transaction, string? Label, bool Labelled, bool WarmUp = false);
+
+/// <summary>
+/// <see cref="Backtest.Run"/> one record at a time, for a caller that reads them asynchronously (the warehouse):
+/// every account's state for the measured rule set and the compared one, and the counts so far.
+/// </summary>
+public sealed class Backtester
+{
+    private readonly Dictionary<string, (AccountState Measured, AccountState? Compared)> _states = new(StringComparer.Ordinal);
+    private readonly RuleSet _ruleSet;
+    private readonly RuleSet? _against;
+    private readonly Backtest.Tally _tally;
+
+    public Backtester(RuleSet ruleSet, RuleSet? against = null)
+    {
+        ArgumentNullException.ThrowIfNull(ruleSet);
+        (_ruleSet, _against) = (ruleSet, against);
+        _tally = new Backtest.Tally(ruleSet, against);
+    }
+
+    /// <summary>Scores the record with both rule sets on its account's states and, unless it is warm-up, counts it.</summary>
+    /// <returns>The measured rule set's verdict.</returns>
+    public Verdict Add(BacktestRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var transaction = record.Transaction;
+        if (!_states.TryGetValue(transaction.AccountId, out var state))
+        {
+            state = (new AccountState(), _against is null ? null : new AccountState());
+            _states.Add(transaction.AccountId, state);
+        }
+
+        var verdict = RuleEngine.Apply(state.Measured, transaction, _ruleSet);
+        var compared = _against is null ? null : RuleEngine.Apply(state.Compared!, transaction, _against);
+        if (!record.WarmUp)
+        {
+            _tally.Add(record, verdict, compared);
+        }
+
+        return verdict;
+    }
+
+    public BacktestReport Report() => _tally.Report(_states.Count);
+}
 
 /// <summary>
 /// What a rule set would have said about recorded transactions: <see cref="RuleEngine.Replay"/>'s verdicts (the
@@ -29,28 +73,20 @@ public static class Backtest
     public static BacktestReport Run(IEnumerable<BacktestRecord> records, RuleSet ruleSet, RuleSet? against = null, Action<BacktestRecord, Verdict>? onVerdict = null)
     {
         ArgumentNullException.ThrowIfNull(records);
-        ArgumentNullException.ThrowIfNull(ruleSet);
-        var states = new Dictionary<string, (AccountState Measured, AccountState? Compared)>(StringComparer.Ordinal);
-        var tally = new Tally(ruleSet, against);
+        var backtest = new Backtester(ruleSet, against);
         foreach (var record in records)
         {
-            var transaction = record.Transaction;
-            if (!states.TryGetValue(transaction.AccountId, out var state))
+            var verdict = backtest.Add(record);
+            if (!record.WarmUp)
             {
-                state = (new AccountState(), against is null ? null : new AccountState());
-                states.Add(transaction.AccountId, state);
+                onVerdict?.Invoke(record, verdict);
             }
-
-            var verdict = RuleEngine.Apply(state.Measured, transaction, ruleSet);
-            var compared = against is null ? null : RuleEngine.Apply(state.Compared!, transaction, against);
-            onVerdict?.Invoke(record, verdict);
-            tally.Add(record, verdict, compared);
         }
 
-        return tally.Report(states.Count);
+        return backtest.Report();
     }
 
-    private sealed class Tally(RuleSet ruleSet, RuleSet? against)
+    internal sealed class Tally(RuleSet ruleSet, RuleSet? against)
     {
         private readonly Dictionary<string, RuleCounts> _rules = new(StringComparer.Ordinal);
         private readonly SortedDictionary<string, ClassCounts> _classes = new(StringComparer.Ordinal);

@@ -48,6 +48,7 @@ public static partial class Program
             .AddRequestLimits(settings)
             .AddFraudHealthChecks(settings)
             .AddFraudTelemetry()
+            .AddStoredBacktests()
             .AddNodeOpenApi();
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = SecurityHeaders.MaxRequestBodyBytes);
@@ -87,6 +88,7 @@ public static partial class Program
             app.MapStatsApi();
             app.MapSimulatorApi();
             app.MapDeadLettersApi();
+            app.MapBacktestApi();
             app.MapClusterApi();
             app.MapDashboard();
         }

@@ -19,6 +19,13 @@ public interface IWarehouseQueries
     Task<IReadOnlyList<ScoredTransaction>> GetAccountHistoryAsync(
         string accountId, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every stored transaction with <c>fromInclusive &lt;= event time &lt; toExclusive</c>, streamed in each Kafka
+    /// partition's offset order: the order their accounts scored them. Not retried: a read that fails half-way fails.
+    /// </summary>
+    IAsyncEnumerable<ScoredTransaction> ReadTimeRangeAsync(
+        DateTimeOffset fromInclusive, DateTimeOffset toExclusive, CancellationToken cancellationToken = default);
+
     /// <summary>Per-minute rollups with <c>fromInclusive &lt;= minute &lt; toExclusive</c>, oldest first; minutes without data are absent.</summary>
     Task<IReadOnlyList<MinuteRollup>> GetMinuteRollupsAsync(
         DateTimeOffset fromInclusive, DateTimeOffset toExclusive, CancellationToken cancellationToken = default);

@@ -77,7 +77,7 @@ public sealed class The_sign_in_page(ClosedNode fixture, ITestOutputHelper outpu
 
 /// <summary>
 /// A viewer (an API key of that role, signed in through the page) sees the simulator's state, the cluster and the
-/// dead letters, but none of their controls: no rate or inject, no Leave or Down, no Replay; each page says which role
+/// dead letters, but none of their controls: no rate or inject, no Leave or Down, no Replay, no backtest; each page says which role
 /// they need instead.
 /// </summary>
 [Collection(ClosedNodeTests.Name)]
@@ -119,6 +119,11 @@ public sealed class A_viewer(ClosedNode fixture, ITestOutputHelper output) : IAs
         await Expect(page.GetByTestId("node-leave")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("node-down")).ToHaveCountAsync(0);
         await Artifacts.ScreenshotAsync(page, Test, 2, "cluster");
+
+        await Expect(page.GetByTestId("nav-backtest")).ToBeHiddenAsync();
+        await Chromium.OpenAsync(page, "/#/backtest");
+        await Expect(page.GetByTestId("backtest-page").GetByTestId("role-hint")).ToContainTextAsync("needs the analyst role");
+        await Expect(page.GetByTestId("backtest-run")).ToHaveCountAsync(0);
 
         // The letter commits within a batch or two; the page opens it once it is there (a 404 would be a console error).
         await WaitUntilStoredAsync(partition, offset);

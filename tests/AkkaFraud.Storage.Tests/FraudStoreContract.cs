@@ -29,7 +29,7 @@ public abstract class FraudStoreContract
         try
         {
             Assert.All(stores, s => Assert.Equal(Provider, s.Provider));
-            Assert.Equal([1, 2, 3, 4, 5, 6, 7], await AppliedMigrationsAsync(settings));
+            Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], await AppliedMigrationsAsync(settings));
             Assert.IsType<BatchCommitted>(await stores[3].WriteBatchAsync(Batch([Scored("t-1")], new OffsetCommit(P(0), null, 1))));
         }
         finally
@@ -42,7 +42,7 @@ public abstract class FraudStoreContract
 
         // A restart finds the schema current and the data in place.
         await using var reopened = await FraudStoreFactory.CreateAsync(settings);
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7], await AppliedMigrationsAsync(settings));
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], await AppliedMigrationsAsync(settings));
         Assert.Equal(Scored("t-1"), await reopened.GetTransactionAsync("t-1"));
     }
 
@@ -479,6 +479,33 @@ public abstract class FraudStoreContract
         Assert.Equal(rows.Where(r => r.Transaction.AccountId == "t-after-acct-1" && r.KafkaOffset > 14), after["t-after-acct-1"]);
         Assert.Equal(rows.Where(r => r.Transaction.AccountId == "t-after-acct-2"), after["t-after-acct-2"]);
         Assert.Empty(await store.GetTransactionsAfterAsync(Cluster, new Dictionary<string, long>()));
+    }
+
+    [Fact]
+    public async Task A_time_range_streams_its_transactions_in_each_partitions_offset_order()
+    {
+        await using var store = await NewStoreAsync();
+        // Event times run against offsets in partition 1: a backtest must score in the order the accounts did.
+        var first = Many("t-range-a", 30, partition: 0);
+        var second = Many("t-range-b", 30, partition: 1).Select(r => r with { Transaction = r.Transaction with { EventTime = T0.AddSeconds(40 - r.KafkaOffset) } }).ToArray();
+        await store.WriteBatchAsync(Batch([.. second.Take(15), .. first]));
+        await store.WriteBatchAsync(Batch(second.Skip(15)));
+        var (from, to) = (T0.AddSeconds(10), T0.AddSeconds(25));
+
+        var read = new List<ScoredTransaction>();
+        await foreach (var row in store.ReadTimeRangeAsync(from, to))
+        {
+            read.Add(row);
+        }
+
+        var expected = first.Concat(second).Where(r => r.Transaction.EventTime >= from && r.Transaction.EventTime < to)
+            .OrderBy(r => r.KafkaPartition).ThenBy(r => r.KafkaOffset).ToList();
+        Assert.Equal(29, expected.Count);
+        Assert.Equal(expected, read);
+        await foreach (var _ in store.ReadTimeRangeAsync(T0.AddDays(1), T0.AddDays(2)))
+        {
+            Assert.Fail("a range with nothing stored in it read a row");
+        }
     }
 
     [Fact]

@@ -2,6 +2,8 @@ import type {
   AccountView,
   AlertPage,
   AuditPage,
+  BacktestRequest,
+  BacktestResult,
   ClusterEvent,
   ClusterMembers,
   ClusterNodes,
@@ -194,6 +196,13 @@ export const api = {
   },
   replay(letters: { partition: number; offset: number }[]): Promise<ReplayResult> {
     return request("POST", "/api/dead-letters/replay", { body: { letters } });
+  },
+  /** The rule set in force on this node, as the JSON document a backtest takes. */
+  rules(signal?: AbortSignal): Promise<unknown> {
+    return request("GET", "/api/rules", withSignal(signal));
+  },
+  backtest(body: BacktestRequest, signal?: AbortSignal): Promise<BacktestResult> {
+    return request("POST", "/api/backtests", { body, ...withSignal(signal) });
   },
   simulator(): Promise<SimulatorStatus> {
     return request("GET", "/api/simulator");

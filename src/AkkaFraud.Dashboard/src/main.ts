@@ -5,6 +5,7 @@ import { LiveHub, type ConnectionStatus } from "./hub";
 import { renderAccount } from "./pages/account";
 import { renderAlerts } from "./pages/alerts";
 import { renderAudit } from "./pages/audit";
+import { renderBacktest } from "./pages/backtest";
 import { renderCluster } from "./pages/cluster";
 import { renderDeadLetters } from "./pages/deadletters";
 import { LivePage } from "./pages/live";
@@ -41,6 +42,7 @@ const navLive = h("a", { href: href.live(), "data-testid": "nav-live" }, "Live")
 const navAlerts = h("a", { href: href.alerts(), "data-testid": "nav-alerts" }, "Alerts");
 const navCluster = h("a", { href: href.cluster(), "data-testid": "nav-cluster" }, "Cluster");
 const navDeadLetters = h("a", { href: href.deadLetters(), "data-testid": "nav-dead-letters" }, "Dead letters");
+const navBacktest = h("a", { href: href.backtest(), "data-testid": "nav-backtest", hidden: true }, "Backtest");
 const navAudit = h("a", { href: href.audit(), "data-testid": "nav-audit", hidden: true }, "Audit");
 
 const whoami = h("span", { class: "whoami", "data-testid": "whoami" }, "…");
@@ -57,6 +59,7 @@ function showIdentity(): void {
   whoami.title = m === null ? "the node has not said yet" : `via ${m.via}${ends ? `, until ${fmt.dateTime(ends)}` : ""}`;
   navSignIn.hidden = m === null || m.authenticated;
   signOutButton.hidden = m?.authenticated !== true;
+  navBacktest.hidden = !session.can("analyst");
   navAudit.hidden = !session.can("admin");
 }
 
@@ -79,7 +82,7 @@ const header = h(
   "header",
   { class: "topbar" },
   h("a", { class: "brand", href: href.live() }, h("span", { class: "brand-mark" }), "AkkaFraud"),
-  h("nav", { class: "nav" }, navLive, navAlerts, navCluster, navDeadLetters, navAudit),
+  h("nav", { class: "nav" }, navLive, navAlerts, navCluster, navDeadLetters, navBacktest, navAudit),
   h("span", { class: "spacer" }),
   indicator,
   h("div", { class: "identity" }, whoami, navSignIn, signOutButton, signOutError),
@@ -106,6 +109,7 @@ function render(route: Route): void {
   navAlerts.classList.toggle("active", route.page === "alerts");
   navCluster.classList.toggle("active", route.page === "cluster");
   navDeadLetters.classList.toggle("active", route.page === "deadletters");
+  navBacktest.classList.toggle("active", route.page === "backtest");
   navAudit.classList.toggle("active", route.page === "audit");
   navSignIn.href = href.signIn(route.page === "signin" ? null : location.hash);
 
@@ -147,6 +151,10 @@ function render(route: Route): void {
     case "audit":
       document.title = "Audit log · AkkaFraud";
       renderAudit(outlet, signal);
+      break;
+    case "backtest":
+      document.title = "Backtest · AkkaFraud";
+      renderBacktest(outlet, signal);
       break;
     case "notfound":
       document.title = "Not found · AkkaFraud";

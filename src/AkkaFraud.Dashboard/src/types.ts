@@ -29,6 +29,8 @@ export type SimulatorStatus = Schemas["SimulatorStatusDto"];
 export type InjectResult = Schemas["InjectResponse"];
 export type AuditPage = Schemas["AuditPageDto"];
 export type AuditRecord = Schemas["AuditRecordDto"];
+export type BacktestResult = Schemas["BacktestResultDto"];
+export type BacktestRequest = Schemas["BacktestRequest"];
 
 // The roles, least first: each may do what the ones before it may, and more.
 export const ROLES = ["viewer", "analyst", "operator", "admin"] as const;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
@@ -279,6 +280,21 @@ internal sealed partial class SqlFraudStore : IFraudStore
             SELECT {Rows.Columns} FROM transactions WHERE account_id = $1
             ORDER BY event_time DESC, transaction_id DESC LIMIT $2
             """, [accountId, limit], ReadScored, cancellationToken);
+    }
+
+    public async IAsyncEnumerable<ScoredTransaction> ReadTimeRangeAsync(
+        DateTimeOffset fromInclusive, DateTimeOffset toExclusive, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, $"""
+            SELECT {Rows.Columns} FROM transactions WHERE event_time >= $1 AND event_time < $2
+            ORDER BY kafka_partition, kafka_offset
+            """, _dialect.Time(fromInclusive), _dialect.Time(toExclusive));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return ReadScored(reader);
+        }
     }
 
     public Task<IReadOnlyList<MinuteRollup>> GetMinuteRollupsAsync(

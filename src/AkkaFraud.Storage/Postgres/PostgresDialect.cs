@@ -33,7 +33,7 @@ internal sealed class PostgresDialect : SqlDialect
         Time: "timestamptz", Amount: "numeric(18, 4)", AmountSum: "numeric", Json: "jsonb", Bytes: "bytea", Uuid: "uuid",
         DefaultNow: " DEFAULT now()", Flagged: "is_flagged",
         AlertIndexes: "CREATE INDEX transactions_alerts_reasons ON transactions USING gin (reasons jsonb_path_ops) WHERE is_flagged;",
-        SerialKey: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY");
+        SerialKey: "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", IndexMethod: "USING brin");
 
     private readonly NpgsqlDataSource _dataSource;
 

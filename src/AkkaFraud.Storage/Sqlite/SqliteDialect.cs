@@ -20,7 +20,7 @@ internal sealed class SqliteDialect : SqlDialect
     private static readonly SchemaTypes Types = new(
         Text: "TEXT", Integer: "INTEGER", Bigint: "INTEGER", Double: "REAL", Boolean: "INTEGER",
         Time: "INTEGER", Amount: "INTEGER", AmountSum: "INTEGER", Json: "TEXT", Bytes: "BLOB", Uuid: "TEXT",
-        DefaultNow: "", Flagged: "is_flagged = 1", AlertIndexes: "", SerialKey: "INTEGER PRIMARY KEY");
+        DefaultNow: "", Flagged: "is_flagged = 1", AlertIndexes: "", SerialKey: "INTEGER PRIMARY KEY", IndexMethod: "");
 
     private static readonly SqliteMultiRowInsert<ScoredTransaction> InsertTransactions = new(
         $"INSERT INTO transactions ({Rows.InsertColumns})", Rows.ColumnCount, "", RowsPerStatement, static (row, p, i) =>
