@@ -218,13 +218,17 @@ public sealed record BacktestReport
 
 /// <summary>
 /// One rule's share of a backtest: transactions it gave a reason for (whether or not the score flagged them), and
-/// how many of those were fraud. Its precision is OnFraud / Fired, its recall OnFraud / all fraud.
+/// how many of those were fraud. Its precision is OnFraud / Fired, its recall OnFraud / all fraud. An allow rule
+/// (negative weight) speaks for the transactions it fires on, so its ratios are NaN: its OnFraud is the fraud it
+/// discounted, its error.
 /// </summary>
 public sealed record BacktestRule(string RuleId, string Kind, int Weight, long Fired, long OnFraud, long AllFraud)
 {
-    public double Precision => BacktestReport.Ratio(OnFraud, Fired);
+    public bool IsAllowRule => Weight < 0;
 
-    public double Recall => BacktestReport.Ratio(OnFraud, AllFraud);
+    public double Precision => IsAllowRule ? double.NaN : BacktestReport.Ratio(OnFraud, Fired);
+
+    public double Recall => IsAllowRule ? double.NaN : BacktestReport.Ratio(OnFraud, AllFraud);
 
     public double F1 => BacktestReport.HarmonicMean(Precision, Recall);
 }

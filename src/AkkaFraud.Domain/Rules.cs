@@ -664,6 +664,12 @@ public abstract record CompositeRule : Rule
         {
             yield return $"rule '{Id}': {problem}";
         }
+
+        // A condition is part of its composite: switching one off alone would silently change what the composite means.
+        foreach (var disabled in Conditions.Where(c => !c.Enabled))
+        {
+            yield return $"rule '{Id}': condition '{disabled.Id}' is disabled; remove it, or disable '{Id}' itself";
+        }
     }
 }
 

@@ -197,6 +197,8 @@ public sealed class Composite_and_allow_rules
         var broken = Rules.Only(new AllRule { Id = "both", Weight = 50, Conditions = [NewPayee with { Dimension = "planet" }] });
         Assert.Contains("rule 'both': rule 'new-payee': dimension 'planet' is not one of counterparty, merchant, device, country", broken.Problems());
         Assert.Contains("rule 'empty': needs at least one condition", Rules.Only(new AnyRule { Id = "empty", Weight = 5, Conditions = [] }).Problems());
+        Assert.Contains("rule 'both': condition 'new-payee' is disabled; remove it, or disable 'both' itself",
+            Rules.Only(new AllRule { Id = "both", Weight = 50, Conditions = [NewPayee with { Enabled = false }, Large] }).Problems());
         Assert.Contains("rule 'w': weight -101 is outside -100..100", Rules.Only(Large with { Id = "w", Weight = -101 }).Problems());
     }
 }

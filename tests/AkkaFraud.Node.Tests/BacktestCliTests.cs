@@ -61,6 +61,10 @@ public sealed class Cli_backtest : IDisposable
         var drains = verdicts.Select((v, i) => (v, i)).Where(x => x.v.Reasons.Any(r => r.RuleId == "account-drain")).ToList();
         Assert.Equal(drains.Count, rules["account-drain"].GetProperty("fired").GetInt64());
         Assert.Equal(drains.Count(x => fraud[x.i]), rules["account-drain"].GetProperty("onFraud").GetInt64());
+        // An allow rule accuses no one: its ratios are not a precision or recall ("NaN"), the table says "allow".
+        Assert.True(rules["money-in"].GetProperty("fired").GetInt64() > 0);
+        Assert.Equal("NaN", rules["money-in"].GetProperty("precision").GetString());
+        Assert.Equal("NaN", rules["money-in"].GetProperty("recall").GetString());
 
         var takeovers = report.GetProperty("classes").EnumerateArray().Single(c => c.GetProperty("label").GetString() == "account-takeover");
         var ato = transactions.Select((t, i) => (t, i)).Where(x => x.t.Label?.Scenario == FraudScenario.AccountTakeover).ToList();

@@ -190,7 +190,9 @@ internal sealed class BacktestCommand(CliEnvironment environment) : AsyncCommand
         {
             if (report.Labelled)
             {
-                rules.Row(r.RuleId, r.Kind, Number(r.Weight), Number(r.Fired), Number(r.OnFraud), Ratio(r.Precision), Ratio(r.Recall), Ratio(r.F1));
+                // An allow rule's "on fraud" is the fraud it discounted: precision and recall measure accusations.
+                rules.Row(r.RuleId, r.Kind, Number(r.Weight), Number(r.Fired), Number(r.OnFraud),
+                    r.IsAllowRule ? "allow" : Ratio(r.Precision), r.IsAllowRule ? "allow" : Ratio(r.Recall), r.IsAllowRule ? "allow" : Ratio(r.F1));
             }
             else
             {
