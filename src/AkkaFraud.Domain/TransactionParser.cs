@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
@@ -5,8 +6,9 @@ namespace AkkaFraud.Domain;
 
 /// <summary>
 /// Bytes from the wire → a valid <see cref="Transaction"/> or a <see cref="Rejection"/> with a reason code.
-/// No input makes it throw. The fast path is one source-generated deserialisation plus field checks; only when that
-/// fails does a second, slower pass find out why (malformed JSON, a wrong type, an out-of-range number).
+/// No input makes it throw. The fast path is one pass of <see cref="TransactionDocumentReader"/> plus field checks;
+/// a record it does not take goes through the source-generated deserialisation, and only when that fails does a
+/// third, slower pass find out why (malformed JSON, a wrong type, an out-of-range number).
 /// </summary>
 public static class TransactionParser
 {
@@ -15,6 +17,19 @@ public static class TransactionParser
     /// backtested): nothing is "far future" against it, so any event time is accepted.
     /// </summary>
     public static readonly DateTimeOffset NoReference = DateTimeOffset.MaxValue.AddDays(-1);
+
+    // Searched for a whole record or field at a time (vectorised), not byte by byte: these scans were a sixth of parsing.
+
+    /// <summary>Outside strings JSON allows only tab, CR and LF below 0x20, and inside strings none at all; and DEL.</summary>
+    private static readonly SearchValues<byte> ControlBytes = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Where(b => b is not (0x09 or 0x0A or 0x0D)).Select(b => (byte)b), 0x7F]);
+
+    /// <summary>What <see cref="char.IsControl(char)"/> calls controls (C0, DEL, C1), and the bidirectional overrides.</summary>
+    private static readonly SearchValues<char> ControlCharacters = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x10000).Select(c => (char)c).Where(c => char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')]);
+
+    /// <summary>The characters of an id: A-Z a-z 0-9 . _ : @ -.</summary>
+    private static readonly SearchValues<char> IdCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:@-");
 
     /// <param name="utf8">The record's value.</param>
     /// <param name="referenceTime">
@@ -37,15 +52,16 @@ public static class TransactionParser
 
         // Outside strings JSON allows only tab, CR and LF below 0x20, and inside strings none at all: any other
         // control byte is a control character in the text, which we name as such rather than "malformed".
-        foreach (var b in utf8)
+        if (utf8.IndexOfAny(ControlBytes) is var at and >= 0)
         {
-            if ((b < 0x20 && b is not (0x09 or 0x0A or 0x0D)) || b == 0x7F)
-            {
-                return ParseResult.Rejected(RejectionCode.ControlCharacters, $"control character 0x{b:X2} in the record");
-            }
+            return ParseResult.Rejected(RejectionCode.ControlCharacters, $"control character 0x{utf8[at]:X2} in the record");
         }
 
-        TransactionDocument? document;
+        if (TransactionDocumentReader.TryRead(utf8, out var document))
+        {
+            return Validate(document!, referenceTime, limits);
+        }
+
         try
         {
             document = JsonSerializer.Deserialize(utf8, TransactionJsonContext.Default.TransactionDocument);
@@ -216,23 +232,7 @@ public static class TransactionParser
         : null;
 
     /// <summary>C0/C1 controls, and the bidirectional overrides that make text display other than it reads.</summary>
-    private static bool HasControl(string? value)
-    {
-        if (value is null)
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (char.IsControl(c) || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069')
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool HasControl(string? value) => value is not null && value.AsSpan().ContainsAny(ControlCharacters);
 
     private static string? InvalidIdField(TransactionDocument d, int maxLength) =>
         !IsId(d.TransactionId, maxLength) ? "transactionId"
@@ -242,23 +242,8 @@ public static class TransactionParser
         : d.DeviceId is not null && !IsId(d.DeviceId, maxLength) ? "deviceId"
         : null;
 
-    private static bool IsId(string? value, int maxLength)
-    {
-        if (value is null || value.Length == 0 || value.Length > maxLength)
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '@' or '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool IsId(string? value, int maxLength) =>
+        value is { Length: > 0 } && value.Length <= maxLength && !value.AsSpan().ContainsAnyExcept(IdCharacters);
 
     private static bool IsUpperLetters(string value, int length) => value.Length == length && value.All(char.IsAsciiLetterUpper);
 
