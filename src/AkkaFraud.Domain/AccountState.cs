@@ -233,7 +233,11 @@ public sealed class AccountState
         }
 
         var at = FirstAfter(eventTime);
-        Array.Copy(_entries, at, _entries, at + 1, _count - at);
+        if (at < _count)
+        {
+            Array.Copy(_entries, at, _entries, at + 1, _count - at);
+        }
+
         _entries[at] = entry;
         _count++;
 
@@ -325,7 +329,11 @@ public sealed class AccountState
             return;
         }
 
-        Array.Copy(_entries, drop, _entries, 0, _count - drop);
+        if (drop < _count)
+        {
+            Array.Copy(_entries, drop, _entries, 0, _count - drop);
+        }
+
         _count -= drop;
         if (_entries.Length > 16 && _count < _entries.Length / 4)
         {
