@@ -97,6 +97,39 @@ public sealed class Cli_backtest : IDisposable
     }
 
     [Fact]
+    public async Task Json_lines_from_windows_with_a_byte_order_mark_crlf_and_no_final_newline_read_as_the_plain_file_and_utf16_is_refused()
+    {
+        var (file, _) = LabelledTraffic(3_000, seed: 13);
+        var lines = File.ReadAllLines(file).ToList();
+        // A record longer than the reader's first buffer makes it grow; the parser rejects it as too large, in both files.
+        lines.Insert(1234, $$"""{"accountId":"{{new string('x', 100_000)}}"}""");
+        // A blank line is no record, also when it is a lone CR.
+        lines.Insert(500, "");
+        File.WriteAllText(file, string.Join('\n', lines) + "\n");
+        var windows = PathOf("windows.jsonl");
+        File.WriteAllBytes(windows, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(string.Join("\r\n", lines))]);
+
+        var plain = await CliProcess.RunAsync("backtest", "--rules", "default", "--input", file, "--labels", "label", "--json");
+        var fromWindows = await CliProcess.RunAsync("backtest", "--rules", "default", "--input", windows, "--labels", "label", "--json");
+
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.True(fromWindows.ExitCode == 0, fromWindows.ToString());
+        var expected = JsonDocument.Parse(plain.Out).RootElement;
+        var actual = JsonDocument.Parse(fromWindows.Out).RootElement;
+        Assert.Equal(3_000, expected.GetProperty("report").GetProperty("transactions").GetInt64());
+        Assert.Equal(1, expected.GetProperty("rejected").EnumerateObject().Sum(p => p.Value.GetInt64()));
+        Assert.Equal(expected.GetProperty("report").GetRawText(), actual.GetProperty("report").GetRawText());
+        Assert.Equal(expected.GetProperty("rejected").GetRawText(), actual.GetProperty("rejected").GetRawText());
+
+        var utf16 = PathOf("utf16.jsonl");
+        File.WriteAllText(utf16, string.Join('\n', lines.Take(10)), Encoding.Unicode);
+        var refused = await CliProcess.RunAsync("backtest", "--rules", "default", "--input", utf16);
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.Contains("the input is UTF-16 or UTF-32", refused.Error, StringComparison.Ordinal);
+        Assert.Single(refused.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task A_csv_file_is_mapped_column_by_column_validated_like_the_topic_and_scored_like_the_same_json()
     {
         // PaySim's layout: an hour number, its own type codes, the payer's and the payee's balances, a fraud flag.

@@ -34,36 +34,91 @@ internal sealed class BacktestInput : IDisposable
     /// <summary>The line numbers of the first rejected records, with their reasons.</summary>
     public List<string> RejectedExamples { get; } = [];
 
-    public IEnumerable<BacktestRecord> Records()
-    {
-        using var reader = new StreamReader(_file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16, leaveOpen: true);
-        foreach (var record in _mapping is null ? JsonLines(reader) : CsvRows(reader, _mapping))
-        {
-            yield return record;
-        }
-    }
+    public IEnumerable<BacktestRecord> Records() => _mapping is null ? JsonLines() : CsvRows(_mapping);
 
-    private IEnumerable<BacktestRecord> JsonLines(StreamReader reader)
+    /// <summary>
+    /// The file's bytes split at line feeds and handed to the parser as they are, as a record's value is on the topic:
+    /// decoding every line to a string and encoding it back was a fifth of the backtest's allocations. A UTF-8 byte
+    /// order mark at the start is skipped, and a CR before the LF is dropped.
+    /// </summary>
+    private IEnumerable<BacktestRecord> JsonLines()
     {
-        var line = 0;
-        while (reader.ReadLine() is { } text)
+        var buffer = new byte[1 << 16];
+        int start = 0, end = 0, line = 0;
+        var atStart = true;
+        var endOfFile = false;
+        while (true)
         {
-            line++;
-            if (text.Length == 0)
+            var length = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+            if (length < 0 && !endOfFile)
             {
+                // No whole line left in the buffer: keep the partial one, make room, read on.
+                buffer.AsSpan(start, end - start).CopyTo(buffer);
+                (end, start) = (end - start, 0);
+                if (end == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+
+                var read = _file.Read(buffer, end, buffer.Length - end);
+                endOfFile = read == 0;
+                end += read;
+                if (atStart && end >= 2)
+                {
+                    start = SkipByteOrderMark(buffer.AsSpan(0, end));
+                    atStart = false;
+                }
+
                 continue;
             }
 
-            var bytes = Encoding.UTF8.GetBytes(text);
-            if (Parse(bytes, line) is { } transaction)
+            if (length < 0 && start == end)
             {
-                yield return new BacktestRecord(transaction, _labelField is null ? null : Labels.Interpret(JsonLabel(bytes, _labelField)), _labelField is not null);
+                yield break;
+            }
+
+            var next = length < 0 ? end : start + length + 1;
+            var count = length < 0 ? end - start : length;
+            if (count > 0 && buffer[start + count - 1] == (byte)'\r')
+            {
+                count--;
+            }
+
+            line++;
+            var record = count == 0 ? null : Record(buffer.AsSpan(start, count), line);
+            start = next;
+            if (record is not null)
+            {
+                yield return record;
             }
         }
     }
 
-    private IEnumerable<BacktestRecord> CsvRows(StreamReader reader, CsvMapping mapping)
+    private BacktestRecord? Record(ReadOnlySpan<byte> json, int line) =>
+        Parse(json, line) is { } transaction
+            ? new BacktestRecord(transaction, _labelField is null ? null : Labels.Interpret(JsonLabel(json, _labelField)), _labelField is not null)
+            : null;
+
+    /// <returns>Where the text begins: after a UTF-8 byte order mark, if there is one.</returns>
+    /// <exception cref="CliException">The file is UTF-16 or UTF-32, which the topic never carries.</exception>
+    private static int SkipByteOrderMark(ReadOnlySpan<byte> head)
     {
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            return 3;
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || head.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
+        {
+            throw new CliException(ExitCodes.Usage, "the input is UTF-16 or UTF-32; JSON lines are read as UTF-8, as records are on the topic: convert it first (iconv -f UTF-16 -t UTF-8 in.jsonl > out.jsonl)");
+        }
+
+        return 0;
+    }
+
+    private IEnumerable<BacktestRecord> CsvRows(CsvMapping mapping)
+    {
+        using var reader = new StreamReader(_file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16, leaveOpen: true);
         if (reader.ReadLine() is not { } headerLine)
         {
             yield break;
