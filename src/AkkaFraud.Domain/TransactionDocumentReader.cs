@@ -43,10 +43,14 @@ internal static class TransactionDocumentReader
         BalanceAfter,
     }
 
+    /// <param name="utf8">One record's value.</param>
+    /// <param name="document">What the serializer would have made of it, when the method returns true.</param>
+    /// <param name="escaped">Whether any text value held an escape sequence (which may stand for a control character).</param>
     /// <returns>False when the serializer must decide.</returns>
-    public static bool TryRead(ReadOnlySpan<byte> utf8, out TransactionDocument? document)
+    public static bool TryRead(ReadOnlySpan<byte> utf8, out TransactionDocument? document, out bool escaped)
     {
         document = null;
+        escaped = false;
         var reader = new Utf8JsonReader(utf8);
         try
         {
@@ -77,6 +81,7 @@ internal static class TransactionDocumentReader
                 }
 
                 var bit = 1u << (int)field;
+                escaped |= reader.ValueIsEscaped;
                 if ((seen & bit) != 0 || !TrySet(d, field, ref reader))
                 {
                     return false;

@@ -57,9 +57,10 @@ public static class TransactionParser
             return ParseResult.Rejected(RejectionCode.ControlCharacters, $"control character 0x{utf8[at]:X2} in the record");
         }
 
-        if (TransactionDocumentReader.TryRead(utf8, out var document))
+        if (TransactionDocumentReader.TryRead(utf8, out var document, out var escaped))
         {
-            return Validate(document!, referenceTime, limits);
+            // Unescaped ASCII without control bytes (checked above) cannot spell a control character in any field.
+            return Validate(document!, referenceTime, limits, mayHoldControls: escaped || !System.Text.Ascii.IsValid(utf8));
         }
 
         try
@@ -77,17 +78,17 @@ public static class TransactionParser
 
         return document is null
             ? ParseResult.Rejected(RejectionCode.NotAnObject, "record is JSON null, not an object")
-            : Validate(document, referenceTime, limits);
+            : Validate(document, referenceTime, limits, mayHoldControls: true);
     }
 
-    private static ParseResult Validate(TransactionDocument d, DateTimeOffset referenceTime, ParserLimits limits)
+    private static ParseResult Validate(TransactionDocument d, DateTimeOffset referenceTime, ParserLimits limits, bool mayHoldControls)
     {
         if (Missing(d) is { } missing)
         {
             return ParseResult.Rejected(RejectionCode.MissingField, $"missing field '{missing}'");
         }
 
-        if (FirstControlCharacterField(d) is { } controlField)
+        if (mayHoldControls && FirstControlCharacterField(d) is { } controlField)
         {
             return ParseResult.Rejected(RejectionCode.ControlCharacters, $"control character in field '{controlField}'");
         }

@@ -37,7 +37,7 @@ public sealed class TransactionDocumentReaderTests
     /// <summary>Fails when the fast path takes <paramref name="utf8"/> and reads it otherwise than the serializer.</summary>
     internal static bool TakenAlike(byte[] utf8)
     {
-        if (!TransactionDocumentReader.TryRead(utf8, out var document))
+        if (!TransactionDocumentReader.TryRead(utf8, out var document, out _))
         {
             return false;
         }
@@ -76,7 +76,7 @@ public sealed class TransactionDocumentReaderTests
     [InlineData("\uFEFF{\"accountId\":\"a\"}")]
     [InlineData("""{"accountId":"a",}""")]
     public void Leaves_to_the_serializer_what_it_might_read_otherwise(string json) =>
-        Assert.False(TransactionDocumentReader.TryRead(Encoding.UTF8.GetBytes(json), out _), json);
+        Assert.False(TransactionDocumentReader.TryRead(Encoding.UTF8.GetBytes(json), out _, out _), json);
 
     private static readonly string[] Names =
     [

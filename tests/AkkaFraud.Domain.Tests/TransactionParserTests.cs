@@ -101,6 +101,8 @@ public sealed class TransactionParserTests
         { Valid.Replace("Corner Shop", "Corner\u0007Shop"), RejectionCode.ControlCharacters },
         { Valid.Replace("Corner Shop", "Corner\\u0000Shop"), RejectionCode.ControlCharacters },
         { Valid.Replace("Corner Shop", "Corner\\u202EpohS"), RejectionCode.ControlCharacters },
+        { Valid.Replace("Corner Shop", "Corner\u202EpohS"), RejectionCode.ControlCharacters },
+        { Valid.Replace("\"a-1\"", "\"a-1\u0085\""), RejectionCode.ControlCharacters },
         { Valid.Replace("\"a-1\"", "\"a-1\\n\""), RejectionCode.ControlCharacters },
         { Valid.Replace("\"a-1\"", "\"<script>\""), RejectionCode.InvalidField },
         { Valid.Replace("\"a-1\"", "\"\""), RejectionCode.InvalidField },
