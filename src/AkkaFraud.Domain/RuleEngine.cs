@@ -30,13 +30,14 @@ public static class RuleEngine
             };
         }
 
-        var reasons = ImmutableArray.CreateBuilder<Reason>();
+        // Most transactions give no reason: the builder is made for the first one.
+        ImmutableArray<Reason>.Builder? reasons = null;
         var score = 0;
         foreach (var rule in ruleSet.Rules)
         {
             if (rule.Enabled && rule.Evaluate(transaction, state, ruleSet) is { } reason)
             {
-                reasons.Add(reason);
+                (reasons ??= ImmutableArray.CreateBuilder<Reason>()).Add(reason);
                 score += reason.Weight;
             }
         }
@@ -52,7 +53,7 @@ public static class RuleEngine
             Decision = score >= ruleSet.BlockThreshold ? Decision.Block
                 : score >= ruleSet.ReviewThreshold ? Decision.Review
                 : Decision.Approve,
-            Reasons = reasons.ToImmutable(),
+            Reasons = reasons is null ? [] : reasons.ToImmutable(),
             RuleSetVersion = ruleSet.Version,
         };
     }

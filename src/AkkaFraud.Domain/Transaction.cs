@@ -12,7 +12,15 @@ public sealed record Transaction
     public required string AccountId { get; init; }
 
     /// <summary>When the transaction happened (UTC). Every rule works on this clock, never on the wall clock.</summary>
-    public required DateTimeOffset EventTime { get; init; }
+    public required DateTimeOffset EventTime
+    {
+        get;
+        init
+        {
+            field = value;
+            EventTimeMs = value.ToUnixTimeMilliseconds();
+        }
+    }
 
     public required decimal Amount { get; init; }
 
@@ -54,8 +62,8 @@ public sealed record Transaction
     /// <summary>Money leaving the account to somewhere else: a transfer, a cash withdrawal or a payment (not a purchase).</summary>
     public bool MovesMoneyOut => Type is TransactionType.Transfer or TransactionType.CashWithdrawal or TransactionType.Payment;
 
-    /// <summary>Event time as Unix milliseconds: the unit account state and windows use.</summary>
-    public long EventTimeMs => EventTime.ToUnixTimeMilliseconds();
+    /// <summary>Event time as Unix milliseconds: the unit account state and windows use (every rule asks, so it is kept).</summary>
+    public long EventTimeMs { get; private init; }
 }
 
 public enum TransactionType
