@@ -29,6 +29,8 @@ public sealed class AccountState
 
     private Entry[] _entries = [];
     private int _count;
+    // Remembered values as (dimension, hash) keys beside their times: one vectorised scan answers "seen before?".
+    private ulong[] _seenKeys = [];
     private Seen[] _seen = [];
     private int _seenCount;
 
@@ -83,7 +85,9 @@ public sealed class AccountState
         };
     }
 
-    private record struct Seen(Dimension Dimension, uint Hash, long FirstSeenMs, long LastSeenMs);
+    private record struct Seen(long FirstSeenMs, long LastSeenMs);
+
+    private static ulong SeenKey(Dimension dimension, uint hash) => ((ulong)dimension << 32) | hash;
 
     /// <summary>Whether a transaction with this id is among the retained ones.</summary>
     public bool Contains(string transactionId)
@@ -198,18 +202,8 @@ public sealed class AccountState
     /// <summary>The earliest use of this value the account remembers (Unix ms): since it began to remember it.</summary>
     public long? FirstSeen(Dimension dimension, string value) => Find(dimension, KeyHash(value)) is { } i ? _seen[i].FirstSeenMs : null;
 
-    private int? Find(Dimension dimension, uint hash)
-    {
-        for (var i = 0; i < _seenCount; i++)
-        {
-            if (_seen[i].Hash == hash && _seen[i].Dimension == dimension)
-            {
-                return i;
-            }
-        }
-
-        return null;
-    }
+    private int? Find(Dimension dimension, uint hash) =>
+        _seenKeys.AsSpan(0, _seenCount).IndexOf(SeenKey(dimension, hash)) is var i and >= 0 ? i : null;
 
     /// <summary>
     /// The latest geo-located transaction at or before <paramref name="eventTimeMs"/>: among equal event times the one
@@ -308,10 +302,13 @@ public sealed class AccountState
         {
             if (_seenCount == _seen.Length)
             {
-                Array.Resize(ref _seen, Math.Min(MaxSeen, Math.Max(4, _seenCount * 2)));
+                var capacity = Math.Min(MaxSeen, Math.Max(4, _seenCount * 2));
+                Array.Resize(ref _seen, capacity);
+                Array.Resize(ref _seenKeys, capacity);
             }
 
-            _seen[_seenCount++] = new Seen(dimension, hash, eventTimeMs, eventTimeMs);
+            _seenKeys[_seenCount] = SeenKey(dimension, hash);
+            _seen[_seenCount++] = new Seen(eventTimeMs, eventTimeMs);
         }
         else
         {
@@ -324,7 +321,8 @@ public sealed class AccountState
                 }
             }
 
-            _seen[oldest] = new Seen(dimension, hash, eventTimeMs, eventTimeMs);
+            _seenKeys[oldest] = SeenKey(dimension, hash);
+            _seen[oldest] = new Seen(eventTimeMs, eventTimeMs);
         }
     }
 
@@ -441,8 +439,8 @@ public sealed class AccountState
 
         for (var i = 0; i < _seenCount; i++)
         {
-            writer.Byte((byte)_seen[i].Dimension);
-            writer.UInt(_seen[i].Hash);
+            writer.Byte((byte)(_seenKeys[i] >> 32));
+            writer.UInt((uint)_seenKeys[i]);
             writer.Long(_seen[i].FirstSeenMs);
             writer.Long(_seen[i].LastSeenMs);
         }
@@ -506,10 +504,12 @@ public sealed class AccountState
                 : new Entry(time, units, idHash, flags, latitude, longitude, reader.UInt(), reader.UInt(), reader.UInt(), reader.UInt());
         }
 
+        state._seenKeys = new ulong[seen];
         state._seen = new Seen[seen];
         for (var i = 0; i < seen; i++)
         {
-            state._seen[i] = new Seen((Dimension)reader.Byte(), reader.UInt(), reader.Long(), reader.Long());
+            state._seenKeys[i] = SeenKey((Dimension)reader.Byte(), reader.UInt());
+            state._seen[i] = new Seen(reader.Long(), reader.Long());
         }
 
         if (!reader.AtEnd)
