@@ -130,6 +130,32 @@ public sealed class Cli_backtest : IDisposable
     }
 
     [Fact]
+    public async Task A_pipe_is_read_to_its_end_like_a_file()
+    {
+        var (file, _) = LabelledTraffic(2_000, seed: 14);
+        var fifo = PathOf("traffic.fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // The table, not --json: its progress bar is the part that asked a pipe for its length.
+        var run = CliProcess.RunAsync("backtest", "--rules", "default", "--input", fifo);
+        var write = Task.Run(async () =>
+        {
+            await using var pipe = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+            await using var source = File.OpenRead(file);
+            await source.CopyToAsync(pipe);
+        });
+        var result = await run;
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(write.IsCompletedSuccessfully, "the whole file went into the pipe");
+        Assert.Contains("2,000 transactions of", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_csv_file_is_mapped_column_by_column_validated_like_the_topic_and_scored_like_the_same_json()
     {
         // PaySim's layout: an hour number, its own type codes, the payer's and the payee's balances, a fraud flag.

@@ -24,9 +24,10 @@ internal sealed class BacktestInput : IDisposable
         _mapping = mapping;
     }
 
-    public long Length => _file.Length;
+    /// <summary>The file's size, or null for a pipe (<c>--input /dev/stdin</c>), whose end is known only when it comes.</summary>
+    public long? Length => _file.CanSeek ? _file.Length : null;
 
-    public long BytesRead => _file.Position;
+    public long BytesRead => _file.CanSeek ? _file.Position : 0;
 
     /// <summary>Rejected records per reason code.</summary>
     public SortedDictionary<string, long> Rejected { get; } = new(StringComparer.Ordinal);

@@ -83,7 +83,8 @@ internal sealed class BacktestCommand(CliEnvironment environment) : AsyncCommand
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                     .Start(progress =>
                     {
-                        var task = progress.AddTask($"backtest {Path.GetFileName(settings.Input)}", maxValue: Math.Max(1, input.Length));
+                        var task = progress.AddTask($"backtest {Path.GetFileName(settings.Input)}", maxValue: Math.Max(1, input.Length ?? 1));
+                        task.IsIndeterminate = input.Length is null;
                         var result = Run(input, ruleSet, against, verdicts, () => task.Value = input.BytesRead, cancellationToken);
                         task.Value = task.MaxValue;
                         return result;
