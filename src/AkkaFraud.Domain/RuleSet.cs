@@ -196,6 +196,22 @@ public sealed record RuleSet
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
+    /// <summary>One rule in the rule set's JSON form (as an element of <c>rules</c>).</summary>
+    public static string RuleToJson(Rule rule) => JsonSerializer.Serialize(rule, JsonOptions);
+
+    /// <summary>Parses one rule of the rule set's JSON form; a <see cref="FormatException"/> says what is wrong.</summary>
+    public static Rule RuleFromJson(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Rule>(json, JsonOptions) ?? throw new FormatException("rule JSON is null");
+        }
+        catch (Exception exception) when (exception is JsonException or NotSupportedException)
+        {
+            throw new FormatException($"rule JSON is invalid: {exception.Message}", exception);
+        }
+    }
+
     /// <summary>Parses and validates; a <see cref="FormatException"/> says what is wrong, for the person who wrote it.</summary>
     public static RuleSet FromJson(string json)
     {

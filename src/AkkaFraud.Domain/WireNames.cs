@@ -95,4 +95,17 @@ public static class WireNames
         "any" => Domain.RuleKind.Any,
         _ => null,
     };
+
+    public static string RuleBookChange(RuleBookChange change) => change switch
+    {
+        Domain.RuleBookChange.Activated => "activated",
+        Domain.RuleBookChange.RuleAdded => "rule-added",
+        Domain.RuleBookChange.RuleChanged => "rule-changed",
+        Domain.RuleBookChange.RuleRemoved => "rule-removed",
+        Domain.RuleBookChange.RuleEnabled => "rule-enabled",
+        Domain.RuleBookChange.RuleDisabled => "rule-disabled",
+        Domain.RuleBookChange.ThresholdsChanged => "thresholds-changed",
+        Domain.RuleBookChange.RolledBack => "rolled-back",
+        _ => throw new ArgumentOutOfRangeException(nameof(change), change, null),
+    };
 }
