@@ -88,6 +88,7 @@ public static partial class Program
             app.MapStatsApi();
             app.MapSimulatorApi();
             app.MapDeadLettersApi();
+            app.MapRulesApi();
             app.MapBacktestApi();
             app.MapClusterApi();
             app.MapDashboard();

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace AkkaFraud.Node.Apis;
 
 /// <summary>
-/// The rule set in force, and backtests of a rule set over the warehouse's stored transactions: "what would this rule
+/// Backtests of a rule set over the warehouse's stored transactions: "what would this rule
 /// set have flagged last hour?" with the same engine as the account actors.
 /// </summary>
 internal static class BacktestApi
@@ -26,12 +26,6 @@ internal static class BacktestApi
 
     public static IEndpointRouteBuilder MapBacktestApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/rules", (RuleSetSource rules) => TypedResults.Text(rules.Current.ToJson(), "application/json"))
-            .WithName("GetRules")
-            .WithTags("Rules")
-            .WithSummary("The rule set in force on this node, as the JSON document a backtest and `akkafraud backtest --rules` take.")
-            .Produces<object>(StatusCodes.Status200OK, "application/json")
-            .RequireRole(Role.Viewer);
         app.MapPost("/api/backtests", RunAsync)
             .WithName("RunBacktest")
             .WithTags("Rules")

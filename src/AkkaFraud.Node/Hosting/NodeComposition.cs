@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using AkkaFraud.Cluster;
+using AkkaFraud.Cluster.Rules;
 using AkkaFraud.Domain;
 using AkkaFraud.Node.Live;
 using AkkaFraud.Node.Management;
@@ -33,6 +34,7 @@ internal static class NodeComposition
             })
             .WithClusterMember(settings.Akka)
             .WithCustomSerializer("akkafraud-node", NodeMessageSerializer.Types, system => new NodeMessageSerializer(system))
+            .WithRuleBook(settings.RuleBook)
             .WithLiveFeed(settings)
             .WithNodeAgent(settings));
         return services;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using AkkaFraud.Cluster;
 using AkkaFraud.Cluster.Pipeline;
+using AkkaFraud.Cluster.Rules;
 using AkkaFraud.Node.Security;
 using AkkaFraud.Storage;
 using AkkaFraud.Streams.Kafka;
@@ -36,6 +37,9 @@ internal sealed record NodeSettings
     public required KafkaSettings Kafka { get; init; }
     public required FraudSettings Fraud { get; init; }
     public required FraudStoreSettings Storage { get; init; }
+
+    /// <summary>The rule book's journal: in the warehouse's PostgreSQL database, or in its own SQLite file beside the warehouse's.</summary>
+    public required RuleBookSettings RuleBook { get; init; }
     public required SimulatorSettings Simulator { get; init; }
     public required LiveSettings Live { get; init; }
     public required string DataDirectory { get; init; }
@@ -123,6 +127,7 @@ internal sealed record NodeSettings
             Kafka = kafka,
             Fraud = fraud,
             Storage = storage,
+            RuleBook = Bind(() => RuleBookOf(configuration, storage, dataDirectory)),
             Simulator = simulator,
             Live = live,
             DataDirectory = dataDirectory,
@@ -168,6 +173,22 @@ internal sealed record NodeSettings
             throw new NodeConfigurationException($"{e.Message.TrimEnd('.')}. Check the spelling and the value's format (numbers, durations such as 00:00:05).");
         }
     }
+
+    private static RuleBookSettings RuleBookOf(IConfiguration configuration, FraudStoreSettings storage, string dataDirectory)
+    {
+        // Its own SQLite file: one writer per file, and the warehouse's batch writer is busy.
+        var settings = storage.Provider == StoreProvider.PostgreSql
+            ? new RuleBookSettings(storage.ConnectionString, LinqToDB.ProviderName.PostgreSQL15)
+            : new RuleBookSettings($"Data Source={Path.Combine(SqliteDirectory(storage.ConnectionString) ?? dataDirectory, "rulebook.db")}", LinqToDB.ProviderName.SQLiteMS);
+        settings = settings with { SnapshotEvery = configuration.GetValue("Rules:SnapshotEvery", settings.SnapshotEvery) };
+        return settings.SnapshotEvery >= 1 ? settings
+            : throw new NodeConfigurationException($"Rules:SnapshotEvery is {settings.SnapshotEvery}: the rule book needs a snapshot every 1 or more entries (default 50).");
+    }
+
+    private static string? SqliteDirectory(string connectionString) =>
+        new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource is { Length: > 0 } path && path != ":memory:"
+            ? Path.GetDirectoryName(Path.GetFullPath(path))
+            : null;
 
     private static FraudStoreSettings EmbeddedStorage(IConfiguration configuration, string dataDirectory)
     {

@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AkkaFraud.Domain;
+using AkkaFraud.Node.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace AkkaFraud.Node.Tests;
+
+/// <summary>
+/// Live rules through the API of an embedded node: a change is in force for the next transaction without a restart
+/// and the verdict names the version it was scored with; every change is recorded with who, when and why; a stale
+/// or invalid change is refused and nothing of it applied; a rollback is one call; and the rule book outlives its node
+/// (recovered from its journal, and from a snapshot with the journal before it gone).
+/// </summary>
+public sealed class The_rule_book : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly string _directory = Directory.CreateTempSubdirectory("akkafraud-rulebook-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Changes_rules_while_the_node_runs_records_who_and_why_refuses_stale_and_invalid_changes_and_rolls_back()
+    {
+        await using (var node = await TestNode.StartInAsync(_directory, "Simulator:TransactionsPerSecond=20"))
+        {
+            var history = await HistoryAsync(node);
+            Assert.Equal(1, history.GetProperty("version").GetInt32());
+            var first = history.GetProperty("entries")[0];
+            Assert.Equal(("activated", "akkafraud"), (first.GetProperty("change").GetString(), first.GetProperty("who").GetString()));
+            var admin = (await node.GetJsonAsync("/api/me", node.Admin)).GetProperty("name").GetString();
+
+            // GET, edit, PUT back: the document's own version is the optimistic check.
+            var rules = JsonNode.Parse((await node.GetJsonAsync("/api/rules")).GetRawText())!;
+            Assert.Equal(1, rules["version"]!.GetValue<int>());
+            rules["rules"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == "large-amount")!["limit"] = 500;
+            var v2 = await ChangedAsync(await node.Admin.PutAsync(new Uri("/api/rules?comment=lower%20the%20limit", UriKind.Relative), Json(rules)));
+            Assert.Equal((2, "rule-changed", "large-amount", admin, "lower the limit"),
+                (v2.GetProperty("version").GetInt32(), v2.GetProperty("change").GetString(), v2.GetProperty("ruleId").GetString(), v2.GetProperty("who").GetString(), v2.GetProperty("comment").GetString()));
+            await InForceAsync(node, 2);
+            var scoredWithV2 = await ScoredAsync(node);
+            Assert.Equal(2, scoredWithV2.GetProperty("ruleSetVersion").GetInt32());
+            Assert.Contains(scoredWithV2.GetProperty("reasons").EnumerateArray(),
+                r => r.GetProperty("ruleId").GetString() == "large-amount" && r.GetProperty("message").GetString()!.EndsWith("> limit 500", StringComparison.Ordinal) || r.GetProperty("message").GetString()!.EndsWith("> limit 500 EUR", StringComparison.Ordinal));
+
+            var v3 = await ChangedAsync(await node.Admin.PatchAsJsonAsync(new Uri("/api/rules/large-amount", UriKind.Relative), new { version = 2, enabled = false, comment = "noisy" }));
+            Assert.Equal((3, "rule-disabled"), (v3.GetProperty("version").GetInt32(), v3.GetProperty("change").GetString()));
+            await InForceAsync(node, 3);
+            var scoredWithV3 = await ScoredAsync(node);
+            Assert.Equal(3, scoredWithV3.GetProperty("ruleSetVersion").GetInt32());
+            Assert.DoesNotContain(scoredWithV3.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("ruleId").GetString() == "large-amount");
+
+            // A change made to v1 after v3: refused, and it says who changed the book since.
+            using (var stale = await node.Admin.PutAsync(new Uri("/api/rules", UriKind.Relative), Json(rules)))
+            {
+                Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+                Assert.Contains($"v3 is in force (changed by {admin}", await ErrorAsync(stale), StringComparison.Ordinal);
+            }
+
+            // A rule the whole set cannot take: refused with the reason, nothing applied.
+            var invalid = new { version = 3, rule = new { type = "velocity", id = "velocity-burst", weight = 60, windowSeconds = 0, maxCount = 5 } };
+            using (var refused = await node.Admin.PatchAsJsonAsync(new Uri("/api/rules/velocity-burst", UriKind.Relative), invalid))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+                Assert.Contains("windowSeconds", await ErrorAsync(refused), StringComparison.Ordinal);
+            }
+
+            Assert.Equal(3, (await HistoryAsync(node)).GetProperty("version").GetInt32());
+            Assert.Equal(3, (await node.GetJsonAsync("/api/rules")).GetProperty("version").GetInt32());
+
+            var diff = await node.GetJsonAsync("/api/rules/diff?from=1&to=2");
+            var changed = Assert.Single(diff.GetProperty("rules").EnumerateArray());
+            Assert.Equal(("large-amount", "changed", 9000m, 500m),
+                (changed.GetProperty("ruleId").GetString(), changed.GetProperty("change").GetString(), changed.GetProperty("before").GetProperty("limit").GetDecimal(), changed.GetProperty("after").GetProperty("limit").GetDecimal()));
+
+            using (var viewer = await node.Http.PostAsJsonAsync(new Uri("/api/rules/rollback", UriKind.Relative), new { version = 3, to = 1 }))
+            {
+                Assert.True(viewer.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden, $"a viewer rolled back: {(int)viewer.StatusCode}");
+            }
+
+            var v4 = await ChangedAsync(await node.Admin.PostAsJsonAsync(new Uri("/api/rules/rollback", UriKind.Relative), new { version = 3, to = 1, comment = "back to the shipped rules" }));
+            Assert.Equal((4, "rolled-back", 1), (v4.GetProperty("version").GetInt32(), v4.GetProperty("change").GetString(), v4.GetProperty("rolledBackTo").GetInt32()));
+            var inForce = await InForceAsync(node, 4);
+            Assert.Equal((RuleSet.Default with { Version = 4 }).ToJson(), RuleSet.FromJson(inForce.GetRawText()).ToJson());
+
+            history = await HistoryAsync(node);
+            Assert.Equal([4, 3, 2, 1], history.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("version").GetInt32()));
+            Assert.Equal(["back to the shipped rules", "noisy", "lower the limit", "the shipped rule set"],
+                history.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("comment").GetString()));
+        }
+
+        // A new node on the same data: the book is recovered from its journal, and its version is in force at once.
+        await using (var restarted = await TestNode.StartInAsync(_directory, "Simulator:Enabled=false"))
+        {
+            await InForceAsync(restarted, 4);
+            Assert.Equal(4, (await HistoryAsync(restarted)).GetProperty("entries").GetArrayLength());
+        }
+    }
+
+    [Fact]
+    public async Task Is_recovered_from_its_snapshot_when_the_journal_before_it_is_gone()
+    {
+        await using (var node = await TestNode.StartInAsync(_directory, "Simulator:Enabled=false", "Rules:SnapshotEvery=2"))
+        {
+            await HistoryAsync(node);
+            for (var version = 1; version <= 4; version++)
+            {
+                var enabled = version % 2 == 0;
+                await ChangedAsync(await node.Admin.PatchAsJsonAsync(new Uri("/api/rules/card-testing", UriKind.Relative), new { version, enabled, comment = $"change {version}" }));
+            }
+
+            await InForceAsync(node, 5);
+        }
+
+        // Entries 1-4 are in the newest snapshot (older ones are deleted); with them gone from the journal, only the
+        // snapshot can give the book versions 1 to 4, and replaying entry 5 alone onto an empty book would fail.
+        await using (var journal = new SqliteConnection($"Data Source={Path.Combine(_directory, "rulebook.db")}"))
+        {
+            await journal.OpenAsync();
+            await using var snapshots = journal.CreateCommand();
+            snapshots.CommandText = "SELECT group_concat(sequence_number) FROM snapshot WHERE persistence_id = 'rule-book'";
+            Assert.Equal("4", await snapshots.ExecuteScalarAsync());
+            await using var delete = journal.CreateCommand();
+            delete.CommandText = "DELETE FROM journal WHERE persistence_id = 'rule-book' AND sequence_number <= 4";
+            Assert.Equal(4, await delete.ExecuteNonQueryAsync());
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var restarted = await TestNode.StartInAsync(_directory, "Simulator:Enabled=false", "Rules:SnapshotEvery=2");
+        await InForceAsync(restarted, 5);
+        var entries = (await HistoryAsync(restarted)).GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal([5, 4, 3, 2, 1], entries.Select(e => e.GetProperty("version").GetInt32()));
+        Assert.Equal("change 1", entries[3].GetProperty("comment").GetString());
+    }
+
+    private static StringContent Json(JsonNode node) => new(node.ToJsonString(), Encoding.UTF8, "application/json");
+
+    /// <summary>The history once the rule book answers (its singleton starts with the node's cluster).</summary>
+    private static async Task<JsonElement> HistoryAsync(TestNode node)
+    {
+        JsonElement history = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await node.Http.GetAsync(new Uri("/api/rules/history", UriKind.Relative));
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return false;
+            }
+
+            history = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            return true;
+        }, Patience, "the rule book to answer");
+        return history;
+    }
+
+    /// <summary>The entry of an accepted change.</summary>
+    private static async Task<JsonElement> ChangedAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}");
+            return JsonDocument.Parse(body).RootElement.GetProperty("entry").Clone();
+        }
+    }
+
+    private static async Task<string> ErrorAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
+
+    /// <summary>Waits until this node scores with <paramref name="version"/>, and returns that rule set.</summary>
+    private static async Task<JsonElement> InForceAsync(TestNode node, int version)
+    {
+        JsonElement rules = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            rules = await node.GetJsonAsync("/api/rules");
+            return rules.GetProperty("version").GetInt32() == version;
+        }, Patience, () => $"v{version} in force on the node (it has v{rules.GetProperty("version").GetInt32()})");
+        return rules;
+    }
+
+    /// <summary>The stored verdict of an injected large amount (8,000 or more).</summary>
+    private static async Task<JsonElement> ScoredAsync(TestNode node)
+    {
+        var (_, ids) = await node.InjectAsync("large-amount");
+        JsonElement stored = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await node.Http.GetAsync(new Uri($"/api/transactions/{Uri.EscapeDataString(ids[0])}", UriKind.Relative));
+            if (!response.IsSuccessStatusCode)
+            {
+                return false;
+            }
+
+            stored = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            return true;
+        }, Patience, $"transaction {ids[0]} stored");
+        return stored;
+    }
+}
