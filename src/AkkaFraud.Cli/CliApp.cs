@@ -45,6 +45,17 @@ internal static class CliApp
                 keys.AddCommand<KeyListCommand>("list").WithDescription("Every key with its role and state; never a secret.");
                 keys.AddCommand<KeyRevokeCommand>("revoke").WithDescription("Revokes a key, by id or name: it grants nothing from the next request on.");
             });
+            config.AddBranch("rules", rules =>
+            {
+                rules.SetDescription("The rule book: the rules in force, their history, and changes that are in force on every node without a restart.");
+                rules.AddCommand<RulesGetCommand>("get").WithDescription("The rule set in force, as JSON (edit it, then 'rules set').");
+                rules.AddCommand<RulesSetCommand>("set").WithDescription("Puts a rule set file in force (admin); --dry-run backtests it over the last hour first.");
+                rules.AddCommand<RulesEnableCommand>("enable").WithDescription("Enables one rule (admin).");
+                rules.AddCommand<RulesDisableCommand>("disable").WithDescription("Disables one rule (admin).");
+                rules.AddCommand<RulesHistoryCommand>("history").WithDescription("Every version, newest first: what changed, who, when, why.");
+                rules.AddCommand<RulesDiffCommand>("diff").WithDescription("What differs between two versions (default: the one in force and the one before).");
+                rules.AddCommand<RulesRollbackCommand>("rollback").WithDescription("Puts an earlier version's rules back in force, as the next version (admin).");
+            });
             config.AddCommand<AuditCommand>("audit").WithDescription("The audit log, newest first: who changed what, from where, and the answer (admin).");
             config.AddBranch("alerts", alerts =>
             {

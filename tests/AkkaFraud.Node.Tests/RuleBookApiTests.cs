@@ -140,6 +140,62 @@ public sealed class The_rule_book : IDisposable
         Assert.Equal("change 1", entries[3].GetProperty("comment").GetString());
     }
 
+    [Fact]
+    public async Task Is_read_and_changed_from_the_cli_in_one_line_per_change_and_one_line_per_mistake()
+    {
+        await using var node = await TestNode.StartInAsync(_directory, "Simulator:Enabled=false");
+        await HistoryAsync(node);
+        var admin = new Dictionary<string, string> { ["AKKAFRAUD_URL"] = node.BaseAddress.ToString(), ["AKKAFRAUD_ADMIN_TOKEN"] = TestNode.AdminToken };
+
+        var got = await CliProcess.RunAsync(admin, "rules", "get");
+        Assert.True(got.ExitCode == 0, got.ToString());
+        var rules = JsonNode.Parse(got.Out)!;
+        Assert.Equal(1, rules["version"]!.GetValue<int>());
+        rules["reviewThreshold"] = 45;
+        var file = Path.Combine(_directory, "rules.json");
+        await File.WriteAllTextAsync(file, rules.ToJsonString());
+
+        var dryRun = await CliProcess.RunAsync(admin, "rules", "set", file, "--dry-run");
+        Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
+        Assert.StartsWith("dry run, nothing changed:", dryRun.Out, StringComparison.Ordinal);
+        Assert.Equal(1, (await HistoryAsync(node)).GetProperty("version").GetInt32());
+
+        var set = await CliProcess.RunAsync(admin, "rules", "set", file, "--comment", "review earlier");
+        Assert.True(set.ExitCode == 0, set.ToString());
+        Assert.Equal("v2 in force: thresholds-changed by admin token (review earlier)", set.Out.Trim());
+
+        var stale = await CliProcess.RunAsync(admin, "rules", "set", file);
+        Assert.Equal(1, stale.ExitCode);
+        Assert.Contains("v2 is in force", stale.Error, StringComparison.Ordinal);
+        Assert.Single(stale.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        var disabled = await CliProcess.RunAsync(admin, "rules", "disable", "card-testing", "--comment", "noisy");
+        Assert.True(disabled.ExitCode == 0, disabled.ToString());
+        Assert.Equal("v3 in force: rule-disabled 'card-testing' by admin token (noisy)", disabled.Out.Trim());
+        var unknown = await CliProcess.RunAsync(admin, "rules", "enable", "no-such-rule");
+        Assert.Equal(5, unknown.ExitCode);
+        Assert.Contains("has no rule 'no-such-rule'", unknown.Error, StringComparison.Ordinal);
+
+        var diff = await CliProcess.RunAsync(admin, "rules", "diff", "--from", "1", "--to", "3");
+        Assert.True(diff.ExitCode == 0, diff.ToString());
+        Assert.Contains("~ reviewThreshold: 50 -> 45", diff.Out, StringComparison.Ordinal);
+        Assert.Contains("~ card-testing: enabled true -> false", diff.Out, StringComparison.Ordinal);
+
+        var rollback = await CliProcess.RunAsync(admin, "rules", "rollback", "--to", "1", "--comment", "as shipped");
+        Assert.True(rollback.ExitCode == 0, rollback.ToString());
+        Assert.Equal("v4 in force: rolled-back to v1 by admin token (as shipped)", rollback.Out.Trim());
+
+        var history = await CliProcess.RunAsync(admin, "rules", "history", "--json");
+        Assert.True(history.ExitCode == 0, history.ToString());
+        Assert.Equal([4, 3, 2, 1], JsonDocument.Parse(history.Out).RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("version").GetInt32()));
+        var table = await CliProcess.RunAsync(admin, "rules", "history");
+        Assert.Contains("* v4", table.Out, StringComparison.Ordinal);
+        Assert.Contains("as shipped", table.Out, StringComparison.Ordinal);
+
+        var viewer = await CliProcess.RunAsync(new Dictionary<string, string> { ["AKKAFRAUD_URL"] = node.BaseAddress.ToString() }, "rules", "rollback", "--to", "2");
+        Assert.Equal(4, viewer.ExitCode);
+    }
+
     private static StringContent Json(JsonNode node) => new(node.ToJsonString(), Encoding.UTF8, "application/json");
 
     /// <summary>The history once the rule book answers (its singleton starts with the node's cluster).</summary>

@@ -26,6 +26,7 @@ public sealed class RuleSetFollower : ReceiveActor, IWithTimers
         Receive<SubscribeAck>(_ => { });
         Receive<Pull>(_ => _ruleBook.Tell(GetRuleSetInForce.Instance));
         Receive<RuleSetInForce>(Follow);
+        RuleBookMetrics.VersionInForce.Record(source.Current.Version);
         Self.Tell(Pull.Instance);
         Timers!.StartPeriodicTimer(PullTimer, Pull.Instance, pullEvery);
     }
@@ -57,6 +58,7 @@ public sealed class RuleSetFollower : ReceiveActor, IWithTimers
         }
 
         _source.Replace(ruleSet, fromRuleBook: true);
+        RuleBookMetrics.VersionInForce.Record(ruleSet.Version);
         _log.Info("Rules in force here: v{0} (was v{1})", inForce.Version, current);
     }
 

@@ -1,10 +1,11 @@
 using AkkaFraud.Cluster.Pipeline;
+using AkkaFraud.Cluster.Rules;
 using AkkaFraud.Streams.Kafka;
 using OpenTelemetry.Metrics;
 
 namespace AkkaFraud.Node.Hosting;
 
-/// <summary>Prometheus <c>/metrics</c>: the pipeline's and the Kafka connector's meters, ASP.NET Core's, and the runtime's.</summary>
+/// <summary>Prometheus <c>/metrics</c>: the pipeline's, the Kafka connector's and the rule book's meters, ASP.NET Core's, and the runtime's.</summary>
 internal static class TelemetryHosting
 {
     public static IServiceCollection AddFraudTelemetry(this IServiceCollection services)
@@ -13,6 +14,7 @@ internal static class TelemetryHosting
             .AddMeter(
                 PipelineMetrics.MeterName,
                 KafkaMetrics.MeterName,
+                RuleBookMetrics.MeterName,
                 "Microsoft.AspNetCore.Hosting",
                 "Microsoft.AspNetCore.Server.Kestrel",
                 "Microsoft.AspNetCore.Http.Connections",
