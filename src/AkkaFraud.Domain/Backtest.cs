@@ -54,7 +54,7 @@ public sealed class Backtester
 }
 
 /// <summary>
-/// What a rule set would have said about recorded transactions: <see cref="RuleEngine.Replay"/>'s verdicts (the
+/// What a rule set would have said about recorded transactions: <see cref="RuleEngine.Replay(IEnumerable{Transaction}, RuleSet)"/>'s verdicts (the
 /// same engine as the cluster's, per account in input order), counted per rule, and measured against labels when
 /// the input has them. With a second rule set it also tells what changes between them.
 /// </summary>

@@ -4,7 +4,7 @@ namespace AkkaFraud.Domain;
 
 /// <summary>
 /// Scores transactions. <see cref="Apply"/> is the whole of fraud detection for one account: the cluster's account
-/// actors call it, and <see cref="Replay"/> runs it over a recorded stream to give the verdicts the cluster must match.
+/// actors call it, and <see cref="Replay(IEnumerable{Transaction}, RuleSet)"/> runs it over a recorded stream to give the verdicts the cluster must match.
 /// Event time only: nothing here reads a clock.
 /// </summary>
 public static class RuleEngine
@@ -63,8 +63,16 @@ public static class RuleEngine
     /// the verdicts in the same order. Only the per-account order matters: any interleaving of accounts gives the
     /// same verdict for every transaction.
     /// </summary>
-    public static IReadOnlyList<Verdict> Replay(IEnumerable<Transaction> transactions, RuleSet ruleSet)
+    public static IReadOnlyList<Verdict> Replay(IEnumerable<Transaction> transactions, RuleSet ruleSet) => Replay(transactions, _ => ruleSet);
+
+    /// <summary>
+    /// The oracle of a run whose rules changed while it ran: as above, each transaction scored with the rule set
+    /// <paramref name="ruleSetOf"/> gives it (the version its node had when it scored it), on state that carries over
+    /// from one version to the next, as an account actor's does.
+    /// </summary>
+    public static IReadOnlyList<Verdict> Replay(IEnumerable<Transaction> transactions, Func<Transaction, RuleSet> ruleSetOf)
     {
+        ArgumentNullException.ThrowIfNull(ruleSetOf);
         var states = new Dictionary<string, AccountState>(StringComparer.Ordinal);
         var verdicts = new List<Verdict>();
         foreach (var transaction in transactions)
@@ -75,7 +83,7 @@ public static class RuleEngine
                 states.Add(transaction.AccountId, state);
             }
 
-            verdicts.Add(Apply(state, transaction, ruleSet));
+            verdicts.Add(Apply(state, transaction, ruleSetOf(transaction)));
         }
 
         return verdicts;

@@ -17,7 +17,7 @@ public sealed record Reason(string RuleId, RuleKind Kind, decimal Observed, deci
 
 /// <summary>
 /// The engine's answer for one transaction. Value equality includes the reasons (in rule order), so the cluster's
-/// verdicts can be compared with <see cref="RuleEngine.Replay"/>'s one for one.
+/// verdicts can be compared with <see cref="RuleEngine.Replay(IEnumerable{Transaction}, RuleSet)"/>'s one for one.
 /// </summary>
 public sealed record Verdict
 {

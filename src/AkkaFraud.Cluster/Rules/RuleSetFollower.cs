@@ -57,9 +57,10 @@ public sealed class RuleSetFollower : ReceiveActor, IWithTimers
             return;
         }
 
+        var first = !_source.FromRuleBook;
         _source.Replace(ruleSet, fromRuleBook: true);
         RuleBookMetrics.VersionInForce.Record(ruleSet.Version);
-        _log.Info("Rules in force here: v{0} (was v{1})", inForce.Version, current);
+        _log.Info(first ? "Rules in force here: the rule book's v{0}" : "Rules in force here: v{0} (was v{1})", inForce.Version, current);
     }
 
     private sealed class Pull

@@ -282,12 +282,16 @@ public sealed partial class ProcessCluster : IAsyncDisposable
     public Task<StoredOffsetLock> LockStoredOffsetsAsync(IEnumerable<int> partitions) =>
         StoredOffsetLock.TakeAsync(_connectionString, "akkafraud-scorer", "transactions", [.. partitions]);
 
-    /// <summary>The warehouse holds every record; then it, the dead letters and both output topics equal the oracle.</summary>
-    public async Task AssertEverythingMatchesTheOracleAsync()
+    /// <summary>
+    /// The warehouse holds every record; then it, the dead letters and both output topics equal the oracle (or
+    /// <paramref name="oracle"/>, one of the same records with another rule schedule).
+    /// </summary>
+    public async Task AssertEverythingMatchesTheOracleAsync(Oracle? oracle = null)
     {
-        await Oracle.WaitUntilStoredAsync(Store, TimeSpan.FromMinutes(4), Outputs);
-        await Oracle.AssertWarehouseMatchesAsync(Store);
-        Oracle.AssertKafkaOutputsMatch(
+        oracle ??= Oracle;
+        await oracle.WaitUntilStoredAsync(Store, TimeSpan.FromMinutes(4), Outputs);
+        await oracle.AssertWarehouseMatchesAsync(Store);
+        oracle.AssertKafkaOutputsMatch(
             await Store.AllDeadLettersAsync(),
             KafkaTopic.ReadAll(Kafka.BootstrapServers, "fraud-alerts", OutputPartitions),
             KafkaTopic.ReadAll(Kafka.BootstrapServers, "transactions-dlq", OutputPartitions),

@@ -55,7 +55,11 @@ public sealed class Oracle
         }).Records().Take(count)];
 
     /// <summary>The oracle of <paramref name="records"/> and of <paramref name="hostile"/> ones produced besides them, each to become a dead letter.</summary>
-    public static Oracle For(IReadOnlyList<SimulatedRecord> records, RuleSet ruleSet, IReadOnlyList<HostileRecord>? hostile = null)
+    public static Oracle For(IReadOnlyList<SimulatedRecord> records, RuleSet ruleSet, IReadOnlyList<HostileRecord>? hostile = null) =>
+        For(records, _ => ruleSet, hostile);
+
+    /// <summary>The oracle of a run whose rules changed: each transaction scored with the rule set <paramref name="ruleSetOf"/> gives it.</summary>
+    public static Oracle For(IReadOnlyList<SimulatedRecord> records, Func<Transaction, RuleSet> ruleSetOf, IReadOnlyList<HostileRecord>? hostile = null)
     {
         var valid = new List<Transaction>();
         var deadLetters = new List<(string, string)>();
@@ -84,7 +88,7 @@ public sealed class Oracle
             }
         }
 
-        var verdicts = RuleEngine.Replay(valid, ruleSet);
+        var verdicts = RuleEngine.Replay(valid, ruleSetOf);
         var alerts = new Dictionary<string, (string, HashSet<string>)>(StringComparer.Ordinal);
         for (var i = 0; i < valid.Count; i++)
         {
