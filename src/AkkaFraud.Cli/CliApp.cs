@@ -52,6 +52,7 @@ internal static class CliApp
                 rules.AddCommand<RulesSetCommand>("set").WithDescription("Puts a rule set file in force (admin); --dry-run backtests it over the last hour first.");
                 rules.AddCommand<RulesEnableCommand>("enable").WithDescription("Enables one rule (admin).");
                 rules.AddCommand<RulesDisableCommand>("disable").WithDescription("Disables one rule (admin).");
+                rules.AddCommand<RulesSnoozeCommand>("snooze").WithDescription("Snoozes one rule for one account until a time (--until 7d), or ends it (--end) (admin).");
                 rules.AddCommand<RulesHistoryCommand>("history").WithDescription("Every version, newest first: what changed, who, when, why.");
                 rules.AddCommand<RulesDiffCommand>("diff").WithDescription("What differs between two versions (default: the one in force and the one before).");
                 rules.AddCommand<RulesRollbackCommand>("rollback").WithDescription("Puts an earlier version's rules back in force, as the next version (admin).");

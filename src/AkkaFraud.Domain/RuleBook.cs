@@ -18,6 +18,12 @@ public enum RuleBookChange
 
     /// <summary>An earlier version's rule set put back in force, under a new version number.</summary>
     RolledBack,
+
+    /// <summary>A rule switched off for one account (<see cref="RuleBookEntry.AccountId"/>) until a time.</summary>
+    RuleSnoozed,
+
+    /// <summary>A rule's snooze for one account ended before its time.</summary>
+    RuleUnsnoozed,
 }
 
 /// <summary>
@@ -28,6 +34,9 @@ public enum RuleBookChange
 public sealed record RuleBookEntry(
     int Version, RuleBookChange Change, string? RuleId, int? RolledBackTo, string Who, DateTimeOffset At, string? Comment, string RuleSetJson)
 {
+    /// <summary>The account of a snooze, else null.</summary>
+    public string? AccountId { get; init; }
+
     public RuleSet ToRuleSet() => RuleSet.FromJson(RuleSetJson);
 }
 
@@ -199,6 +208,44 @@ public sealed class RuleBook
         return Validated(Active with { Version = Version + 1, Rules = rules.Remove(rule) }, RuleBookChange.RuleRemoved, ruleId, who, at, comment);
     }
 
+    /// <summary>
+    /// Snoozes a rule for one account until <paramref name="until"/> (event time), or with null ends its snooze;
+    /// snoozes that ended before <paramref name="at"/> are dropped from the set on the way.
+    /// </summary>
+    public RuleBookDecision Snooze(string ruleId, string accountId, DateTimeOffset? until, int expectedVersion, string who, DateTimeOffset at, string? comment)
+    {
+        if (Stale(expectedVersion) is { } stale)
+        {
+            return stale;
+        }
+
+        if (!Active!.Rules.Any(r => r.Id == ruleId))
+        {
+            return RuleBookDecision.Refuse(RuleBookRefusal.NotFound, $"v{Version} has no rule '{ruleId}' (its rules: {string.Join(", ", Active.Rules.Select(r => r.Id))})");
+        }
+
+        if (string.IsNullOrWhiteSpace(accountId))
+        {
+            return RuleBookDecision.Refuse(RuleBookRefusal.Invalid, "name the account whose transactions the rule should leave alone");
+        }
+
+        var current = Active.Snoozes ?? [];
+        var kept = current.Where(z => z.Until > at && !(z.RuleId == ruleId && z.AccountId == accountId)).ToImmutableArray();
+        if (until is null && kept.Length == current.Length)
+        {
+            return RuleBookDecision.Refuse(RuleBookRefusal.NotFound, $"rule '{ruleId}' is not snoozed for account '{accountId}' in v{Version}");
+        }
+
+        if (until is { } end && end <= at)
+        {
+            return RuleBookDecision.Refuse(RuleBookRefusal.Invalid, $"a snooze must end after now ({at:u}), not at {end:u}");
+        }
+
+        var snoozes = until is { } time ? kept.Add(new RuleSnooze(ruleId, accountId, time)) : kept;
+        var next = Active with { Version = Version + 1, Snoozes = snoozes.IsEmpty ? null : snoozes };
+        return Validated(next, until is null ? RuleBookChange.RuleUnsnoozed : RuleBookChange.RuleSnoozed, ruleId, who, at, comment, accountId);
+    }
+
     /// <summary>Puts the rule set of <paramref name="toVersion"/> back in force, as the next version.</summary>
     public RuleBookDecision RollBack(int toVersion, int expectedVersion, string who, DateTimeOffset at, string? comment)
     {
@@ -232,13 +279,17 @@ public sealed class RuleBook
         : RuleBookDecision.Refuse(RuleBookRefusal.StaleVersion,
             $"the change was made to v{expectedVersion}, but v{Version} is in force (changed by {_history[^1].Who} at {_history[^1].At:u}): get the rules again and redo the change on v{Version}");
 
-    private static RuleBookDecision Validated(RuleSet next, RuleBookChange change, string? ruleId, string who, DateTimeOffset at, string? comment) =>
+    private static RuleBookDecision Validated(RuleSet next, RuleBookChange change, string? ruleId, string who, DateTimeOffset at, string? comment, string? accountId = null) =>
         next.Problems() is { Count: > 0 } problems
             ? RuleBookDecision.Refuse(RuleBookRefusal.Invalid, "the rule set would be invalid: " + string.Join("; ", problems))
-            : Accept(next, change, ruleId, null, who, at, comment);
+            : Accept(next, change, ruleId, null, who, at, comment, accountId);
 
-    private static RuleBookDecision Accept(RuleSet next, RuleBookChange change, string? ruleId, int? rolledBackTo, string who, DateTimeOffset at, string? comment) =>
-        RuleBookDecision.Accept(new RuleBookEntry(next.Version, change, ruleId, rolledBackTo, who, at, string.IsNullOrWhiteSpace(comment) ? null : comment, next.ToJson()));
+    private static RuleBookDecision Accept(
+        RuleSet next, RuleBookChange change, string? ruleId, int? rolledBackTo, string who, DateTimeOffset at, string? comment, string? accountId = null) =>
+        RuleBookDecision.Accept(new RuleBookEntry(next.Version, change, ruleId, rolledBackTo, who, at, string.IsNullOrWhiteSpace(comment) ? null : comment, next.ToJson())
+        {
+            AccountId = accountId,
+        });
 
     /// <summary>A whole rule set's change named by what it did, when it did one thing.</summary>
     private static (RuleBookChange Change, string? RuleId) Classify(RuleSetDiff diff)
@@ -318,8 +369,11 @@ public sealed record RuleSetDiff(int FromVersion, int ToVersion, ImmutableArray<
         Compare("currency", Json(from.Currency), Json(to.Currency));
         Compare("rates", Json(from.Rates), Json(to.Rates));
         Compare("allowedLatenessSeconds", Json(from.AllowedLatenessSeconds), Json(to.AllowedLatenessSeconds));
+        Compare("snoozes", Json(from.Snoozes), Json(to.Snoozes));
         return new RuleSetDiff(from.Version, to.Version, rules.ToImmutable(), settings.ToImmutable());
     }
 
-    private static string Json<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value);
+    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    private static string Json<T>(T value) => System.Text.Json.JsonSerializer.Serialize(value, Web);
 }

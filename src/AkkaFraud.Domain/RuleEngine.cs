@@ -33,9 +33,10 @@ public static class RuleEngine
         // Most transactions give no reason: the builder is made for the first one.
         ImmutableArray<Reason>.Builder? reasons = null;
         var score = 0;
+        var snoozes = ruleSet.SnoozesOf(transaction.AccountId);
         foreach (var rule in ruleSet.Rules)
         {
-            if (rule.Enabled && rule.Evaluate(transaction, state, ruleSet) is { } reason)
+            if (rule.Enabled && (snoozes.IsEmpty || !Snoozed(snoozes, rule.Id, transaction)) && rule.Evaluate(transaction, state, ruleSet) is { } reason)
             {
                 (reasons ??= ImmutableArray.CreateBuilder<Reason>()).Add(reason);
                 score += reason.Weight;
@@ -56,6 +57,19 @@ public static class RuleEngine
             Reasons = reasons is null ? [] : reasons.ToImmutable(),
             RuleSetVersion = ruleSet.Version,
         };
+    }
+
+    private static bool Snoozed(ImmutableArray<RuleSnooze> snoozes, string ruleId, Transaction transaction)
+    {
+        foreach (var snooze in snoozes)
+        {
+            if (snooze.RuleId == ruleId && transaction.EventTime < snooze.Until)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -75,7 +76,29 @@ public sealed record RuleSet
         }
     }
 
+    /// <summary>
+    /// Rules switched off for one account until a time (in event time, as every rule): a false alarm someone has
+    /// looked into, silenced for that customer without changing the rule for anyone else. Null when there are none.
+    /// </summary>
+    public ImmutableArray<RuleSnooze>? Snoozes
+    {
+        get => _snoozes;
+        init
+        {
+            _snoozes = value;
+            _snoozesByAccount = null;
+        }
+    }
+
+    /// <summary>The snoozes of <paramref name="accountId"/>'s rules (usually none).</summary>
+    internal ImmutableArray<RuleSnooze> SnoozesOf(string accountId) =>
+        _snoozes is not { Length: > 0 } ? []
+        : (_snoozesByAccount ??= _snoozes.Value.GroupBy(z => z.AccountId, StringComparer.Ordinal).ToFrozenDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal))
+            .GetValueOrDefault(accountId, []);
+
     // Cached because every Apply needs it; the init accessors reset it, so `with` copies stay right.
+    private ImmutableArray<RuleSnooze>? _snoozes;
+    private FrozenDictionary<string, ImmutableArray<RuleSnooze>>? _snoozesByAccount;
     private int _allowedLatenessSeconds = 900;
     private ImmutableArray<Rule> _rules;
     private long? _horizonMs;
@@ -172,6 +195,17 @@ public sealed record RuleSet
             problems.Add("allowedLatenessSeconds must not be negative");
         }
 
+        foreach (var snooze in Snoozes ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(snooze.AccountId) || snooze.Until == default || Rules.IsDefault || !Rules.Any(r => r.Id == snooze.RuleId))
+            {
+                problems.Add($"snooze of rule '{snooze.RuleId}' for account '{snooze.AccountId}' must name a rule of the set, an account and an 'until' time");
+            }
+        }
+
+        problems.AddRange((Snoozes ?? []).GroupBy(z => (z.RuleId, z.AccountId)).Where(g => g.Count() > 1)
+            .Select(g => $"rule '{g.Key.RuleId}' is snoozed {g.Count()} times for account '{g.Key.AccountId}'"));
+
         if (Rules.IsDefault)
         {
             problems.Add("rules are missing");
@@ -243,3 +277,6 @@ public sealed record RuleSet
 
     public override int GetHashCode() => Version;
 }
+
+/// <summary>Rule <paramref name="RuleId"/> gives no reason for <paramref name="AccountId"/>'s transactions of event time before <paramref name="Until"/>.</summary>
+public sealed record RuleSnooze(string RuleId, string AccountId, DateTimeOffset Until);

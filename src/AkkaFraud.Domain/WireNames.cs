@@ -106,6 +106,8 @@ public static class WireNames
         Domain.RuleBookChange.RuleDisabled => "rule-disabled",
         Domain.RuleBookChange.ThresholdsChanged => "thresholds-changed",
         Domain.RuleBookChange.RolledBack => "rolled-back",
+        Domain.RuleBookChange.RuleSnoozed => "rule-snoozed",
+        Domain.RuleBookChange.RuleUnsnoozed => "rule-unsnoozed",
         _ => throw new ArgumentOutOfRangeException(nameof(change), change, null),
     };
 }

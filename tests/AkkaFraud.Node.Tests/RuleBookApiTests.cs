@@ -94,13 +94,24 @@ public sealed class The_rule_book : IDisposable
             Assert.Equal([4, 3, 2, 1], history.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("version").GetInt32()));
             Assert.Equal(["back to the shipped rules", "noisy", "lower the limit", "the shipped rule set"],
                 history.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("comment").GetString()));
+
+            // Snoozed for one account: its large amounts give no large-amount reason, everyone else's still do.
+            var account = scoredWithV2.GetProperty("accountId").GetString()!;
+            var v5 = await ChangedAsync(await node.Admin.PostAsJsonAsync(new Uri("/api/rules/large-amount/snooze", UriKind.Relative),
+                new { version = 4, accountId = account, until = DateTimeOffset.UtcNow.AddDays(1), comment = "known big spender" }));
+            Assert.Equal((5, "rule-snoozed", account), (v5.GetProperty("version").GetInt32(), v5.GetProperty("change").GetString(), v5.GetProperty("accountId").GetString()));
+            await InForceAsync(node, 5);
+            var snoozed = await ScoredAsync(node, account, over: 9000);
+            Assert.Equal(5, snoozed.GetProperty("ruleSetVersion").GetInt32());
+            Assert.DoesNotContain(snoozed.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("ruleId").GetString() == "large-amount");
+            await node.InjectFlaggedLargeAmountAsync();
         }
 
         // A new node on the same data: the book is recovered from its journal, and its version is in force at once.
         await using (var restarted = await TestNode.StartInAsync(_directory, "Simulator:Enabled=false"))
         {
-            await InForceAsync(restarted, 4);
-            Assert.Equal(4, (await HistoryAsync(restarted)).GetProperty("entries").GetArrayLength());
+            await InForceAsync(restarted, 5);
+            Assert.Equal(5, (await HistoryAsync(restarted)).GetProperty("entries").GetArrayLength());
         }
     }
 
@@ -185,11 +196,19 @@ public sealed class The_rule_book : IDisposable
         Assert.True(rollback.ExitCode == 0, rollback.ToString());
         Assert.Equal("v4 in force: rolled-back to v1 by admin token (as shipped)", rollback.Out.Trim());
 
+        var snooze = await CliProcess.RunAsync(admin, "rules", "snooze", "impossible-travel", "--account", "acc-000042", "--until", "7d");
+        Assert.True(snooze.ExitCode == 0, snooze.ToString());
+        Assert.Equal("v5 in force: rule-snoozed 'impossible-travel' for account acc-000042 by admin token", snooze.Out.Trim());
+        var unsnooze = await CliProcess.RunAsync(admin, "rules", "snooze", "impossible-travel", "--account", "acc-000042", "--end");
+        Assert.Equal("v6 in force: rule-unsnoozed 'impossible-travel' for account acc-000042 by admin token", unsnooze.Out.Trim());
+        var both = await CliProcess.RunAsync(admin, "rules", "snooze", "impossible-travel", "--account", "acc-000042", "--until", "7d", "--end");
+        Assert.Equal(2, both.ExitCode);
+
         var history = await CliProcess.RunAsync(admin, "rules", "history", "--json");
         Assert.True(history.ExitCode == 0, history.ToString());
-        Assert.Equal([4, 3, 2, 1], JsonDocument.Parse(history.Out).RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("version").GetInt32()));
+        Assert.Equal([6, 5, 4, 3, 2, 1], JsonDocument.Parse(history.Out).RootElement.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("version").GetInt32()));
         var table = await CliProcess.RunAsync(admin, "rules", "history");
-        Assert.Contains("* v4", table.Out, StringComparison.Ordinal);
+        Assert.Contains("* v6", table.Out, StringComparison.Ordinal);
         Assert.Contains("as shipped", table.Out, StringComparison.Ordinal);
 
         var viewer = await CliProcess.RunAsync(new Dictionary<string, string> { ["AKKAFRAUD_URL"] = node.BaseAddress.ToString() }, "rules", "rollback", "--to", "2");
@@ -242,14 +261,40 @@ public sealed class The_rule_book : IDisposable
         return rules;
     }
 
-    /// <summary>The stored verdict of an injected large amount (8,000 or more).</summary>
-    private static async Task<JsonElement> ScoredAsync(TestNode node)
+    /// <summary>The stored verdict of an injected large amount (8,000 or more; above <paramref name="over"/>, injecting again if need be).</summary>
+    private static async Task<JsonElement> ScoredAsync(TestNode node, string? account = null, decimal over = 0)
     {
-        var (_, ids) = await node.InjectAsync("large-amount");
+        for (var attempt = 1; ; attempt++)
+        {
+            var stored = await StoredAsync(node, await InjectedAsync(node, account));
+            if (stored.GetProperty("amount").GetDecimal() > over || attempt == 5)
+            {
+                return stored;
+            }
+        }
+    }
+
+    /// <summary>Injects a large amount as soon as the simulator takes one (it answers 409 while it starts) and returns its id.</summary>
+    private static async Task<string> InjectedAsync(TestNode node, string? account)
+    {
+        string? id = null;
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await node.Admin.PostAsJsonAsync(new Uri("/api/simulator/inject", UriKind.Relative), new { scenario = "large-amount", accountId = account });
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.Conflict, $"inject: {(int)response.StatusCode} {body}");
+            id = response.IsSuccessStatusCode ? JsonDocument.Parse(body).RootElement.GetProperty("transactionIds")[0].GetString() : null;
+            return id is not null;
+        }, Patience, "the simulator to take an injection");
+        return id!;
+    }
+
+    private static async Task<JsonElement> StoredAsync(TestNode node, string id)
+    {
         JsonElement stored = default;
         await Eventually.TrueAsync(async () =>
         {
-            using var response = await node.Http.GetAsync(new Uri($"/api/transactions/{Uri.EscapeDataString(ids[0])}", UriKind.Relative));
+            using var response = await node.Http.GetAsync(new Uri($"/api/transactions/{Uri.EscapeDataString(id)}", UriKind.Relative));
             if (!response.IsSuccessStatusCode)
             {
                 return false;
@@ -257,7 +302,7 @@ public sealed class The_rule_book : IDisposable
 
             stored = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
             return true;
-        }, Patience, $"transaction {ids[0]} stored");
+        }, Patience, $"transaction {id} stored");
         return stored;
     }
 }

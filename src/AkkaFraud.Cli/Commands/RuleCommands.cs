@@ -75,7 +75,7 @@ internal sealed class RulesSetCommand(CliEnvironment environment) : RuleChangeCo
     private static string Examples(IReadOnlyList<string> ids) => ids.Count == 0 ? "" : $" (e.g. {string.Join(", ", ids.Take(3))})";
 }
 
-internal sealed class RuleIdSettings : NodeSettings
+internal class RuleIdSettings : NodeSettings
 {
     [CommandArgument(0, "<RULE>")]
     [Description("The rule's id, as 'akkafraud rules get' shows it.")]
@@ -114,9 +114,44 @@ internal abstract class RuleChangeCommand<TSettings>(CliEnvironment environment)
         }
 
         var e = node.Parse<RuleChangeDto>(body, "api/rules").Entry;
-        var what = e.Change + (e.RuleId is { } id ? $" '{id}'" : "") + (e.RolledBackTo is { } to ? $" to v{to}" : "");
+        var what = e.Change + (e.RuleId is { } id ? $" '{id}'" : "") + (e.AccountId is { } account ? $" for account {account}" : "") + (e.RolledBackTo is { } to ? $" to v{to}" : "");
         Console.Write(new Text($"v{e.Version} in force: {what} by {e.Who}{(e.Comment is { } c ? $" ({c})" : "")}\n"));
         return ExitCodes.Ok;
+    }
+}
+
+internal sealed class RulesSnoozeSettings : RuleIdSettings
+{
+    [CommandOption("--account <ACCOUNT>")]
+    [Description("The account whose transactions the rule leaves alone.")]
+    public string? Account { get; init; }
+
+    [CommandOption("--until <WHEN>")]
+    [Description("Until when (event time): a duration from now such as 12h or 7d, or an ISO-8601 time.")]
+    public string? Until { get; init; }
+
+    [CommandOption("--end")]
+    [Description("End the rule's snooze for the account now.")]
+    public bool End { get; init; }
+
+    public override ValidationResult Validate() =>
+        string.IsNullOrWhiteSpace(Account) || (Until is null) == !End
+            ? ValidationResult.Error("name the account and either --until or --end, e.g. akkafraud rules snooze impossible-travel --account acc-000123 --until 7d")
+            : Until is not null && !KeyCreateSettings.TryExpiry(Until, DateTimeOffset.UtcNow, out _)
+                ? ValidationResult.Error($"--until '{Until}' is neither a duration (7d, 12h, 90m) nor an ISO-8601 time (2027-01-31T00:00:00Z)")
+                : ValidationResult.Success();
+}
+
+/// <summary>Snoozes one rule for one account until a time, or ends its snooze.</summary>
+internal sealed class RulesSnoozeCommand(CliEnvironment environment) : RuleChangeCommand<RulesSnoozeSettings>(environment)
+{
+    protected override async Task<int> RunAsync(NodeClient node, RulesSnoozeSettings settings, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? until = settings.Until is { } text && KeyCreateSettings.TryExpiry(text, DateTimeOffset.UtcNow, out var at) ? at : null;
+        var version = (await node.GetAsync<RuleHistoryDto>("api/rules/history", cancellationToken)).Version;
+        var body = await node.SendJsonAsync(HttpMethod.Post, $"api/rules/{Uri.EscapeDataString(settings.RuleId)}/snooze",
+            new RuleSnoozeRequest(version, settings.Account, until, settings.Comment), cancellationToken);
+        return await PrintChangeAsync(node, body, settings);
     }
 }
 

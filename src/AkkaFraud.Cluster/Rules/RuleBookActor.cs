@@ -85,6 +85,7 @@ public sealed class RuleBookActor : ReceivePersistentActor
             RuleBookCommand.Disable => _book.SetEnabled(change.RuleId ?? "", false, change.ExpectedVersion, change.Who, now, change.Comment),
             RuleBookCommand.RemoveRule => _book.RemoveRule(change.RuleId ?? "", change.ExpectedVersion, change.Who, now, change.Comment),
             RuleBookCommand.RollBack => _book.RollBack(change.ToVersion ?? 0, change.ExpectedVersion, change.Who, now, change.Comment),
+            RuleBookCommand.Snooze => _book.Snooze(change.RuleId ?? "", change.AccountId ?? "", change.Until, change.ExpectedVersion, change.Who, now, change.Comment),
             _ => RuleBookDecision.Refuse(RuleBookRefusal.Invalid, $"unknown rule book command {change.Command}"),
         };
         if (decision.Entry is null)
@@ -97,7 +98,8 @@ public sealed class RuleBookActor : ReceivePersistentActor
         Persist(decision.Entry, entry =>
         {
             _book.Apply(entry);
-            _log.Info("Rule book v{0}: {1}{2} by {3}{4}", entry.Version, entry.Change, entry.RuleId is null ? "" : $" '{entry.RuleId}'",
+            _log.Info("Rule book v{0}: {1}{2} by {3}{4}", entry.Version, entry.Change,
+                (entry.RuleId is null ? "" : $" '{entry.RuleId}'") + (entry.AccountId is null ? "" : $" for account {entry.AccountId}"),
                 entry.Who, entry.Comment is null ? "" : $" ({entry.Comment})");
             Publish();
             if (LastSequenceNr - _snapshotAt >= _snapshotEvery)

@@ -28,11 +28,15 @@ public enum RuleBookCommand
 
     /// <summary>Back to <see cref="ChangeRules.ToVersion"/>.</summary>
     RollBack,
+
+    /// <summary>Rule <see cref="ChangeRules.RuleId"/> snoozed for <see cref="ChangeRules.AccountId"/> until <see cref="ChangeRules.Until"/> (null: the snooze ends).</summary>
+    Snooze,
 }
 
 /// <summary>A change to the rule book, by <paramref name="Who"/> (the identity that asked), answered with a <see cref="RuleBookDecision"/>.</summary>
 public sealed record ChangeRules(
-    RuleBookCommand Command, int ExpectedVersion, string Who, string? Comment, string? Json = null, string? RuleId = null, int? ToVersion = null) : IRuleBookMessage;
+    RuleBookCommand Command, int ExpectedVersion, string Who, string? Comment, string? Json = null, string? RuleId = null, int? ToVersion = null,
+    string? AccountId = null, DateTimeOffset? Until = null) : IRuleBookMessage;
 
 /// <summary>The rule set in force, as the rule book publishes it to every node (topic <see cref="RuleBookActor.Topic"/>) and answers a pull.</summary>
 public sealed record RuleSetInForce(int Version, string RuleSetJson) : IRuleBookMessage;

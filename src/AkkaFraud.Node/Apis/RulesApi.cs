@@ -49,6 +49,12 @@ internal static class RulesApi
             .WithTags("Rules")
             .WithSummary("Removes one rule from the version in force (?version=, the optimistic check; ?comment=).")
             .RequireRole(Role.Admin);
+        app.MapPost("/api/rules/{id}/snooze", SnoozeAsync)
+            .WithName("SnoozeRule")
+            .Produces<ErrorResponse>(StatusCodes.Status503ServiceUnavailable)
+            .WithTags("Rules")
+            .WithSummary("Snoozes one rule for one account until a time, in event time ({\"version\": 3, \"accountId\": \"acc-1\", \"until\": \"2026-12-02T00:00:00Z\", \"comment\": \"...\"}); without 'until' the snooze ends.")
+            .RequireRole(Role.Admin);
         app.MapGet("/api/rules/history", HistoryAsync)
             .WithName("GetRuleHistory")
             .Produces<ErrorResponse>(StatusCodes.Status503ServiceUnavailable)
@@ -131,6 +137,21 @@ internal static class RulesApi
         return body is { Version: { } version, To: { } to }
             ? await ChangeAsync(ruleBook, new ChangeRules(RuleBookCommand.RollBack, version, Who(context), body.Comment, ToVersion: to), cancellationToken)
             : TypedResults.BadRequest(new ErrorResponse($"Give 'version' (the version in force) and 'to' (the version to put back), e.g. {example}."));
+    }
+
+    internal static async Task<Results<Ok<RuleChangeDto>, BadRequest<ErrorResponse>, Conflict<ErrorResponse>, NotFound<ErrorResponse>, JsonHttpResult<ErrorResponse>>> SnoozeAsync(
+        string id, HttpContext context, IRequiredActor<RuleBookActor> ruleBook, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        const string example = """{"version": 3, "accountId": "acc-000123", "until": "2026-12-02T00:00:00Z", "comment": "known traveller"}""";
+        var (body, error) = await JsonBody.ReadAsync<RuleSnoozeRequest>(context.Request, json.Value.SerializerOptions, example, cancellationToken);
+        if (body is null)
+        {
+            return TypedResults.BadRequest(new ErrorResponse(error!));
+        }
+
+        return body is { Version: { } version, AccountId: { Length: > 0 } account }
+            ? await ChangeAsync(ruleBook, new ChangeRules(RuleBookCommand.Snooze, version, Who(context), body.Comment, RuleId: id, AccountId: account, Until: body.Until), cancellationToken)
+            : TypedResults.BadRequest(new ErrorResponse($"Give 'version' (the version in force), 'accountId' and 'until' (leave it out to end the snooze), e.g. {example}."));
     }
 
     internal static async Task<Results<Ok<RuleHistoryDto>, JsonHttpResult<ErrorResponse>>> HistoryAsync(IRequiredActor<RuleBookActor> ruleBook, CancellationToken cancellationToken)

@@ -8,10 +8,10 @@ namespace AkkaFraud.Node.Contracts;
 /// <c>rule-removed</c>, <c>rule-enabled</c>, <c>rule-disabled</c>, <c>thresholds-changed</c>, <c>rolled-back</c>), the rule
 /// it concerned, the version it rolled back to, who (the key's or user's name), when and why.
 /// </summary>
-public sealed record RuleBookEntryDto(int Version, string Change, string? RuleId, int? RolledBackTo, string Who, DateTimeOffset At, string? Comment)
+public sealed record RuleBookEntryDto(int Version, string Change, string? RuleId, string? AccountId, int? RolledBackTo, string Who, DateTimeOffset At, string? Comment)
 {
     public static RuleBookEntryDto From(RuleBookEntry entry) => new(
-        entry.Version, WireNames.RuleBookChange(entry.Change), entry.RuleId, entry.RolledBackTo, entry.Who, entry.At, entry.Comment);
+        entry.Version, WireNames.RuleBookChange(entry.Change), entry.RuleId, entry.AccountId, entry.RolledBackTo, entry.Who, entry.At, entry.Comment);
 }
 
 /// <summary>A change the rule book accepted: its entry, and the rule set now in force (reaching every node within a second or so).</summary>
@@ -25,6 +25,12 @@ public sealed record RuleHistoryDto(int Version, IReadOnlyList<RuleBookEntryDto>
 /// <see cref="Enabled"/> to enable or disable it, or <see cref="Rule"/> to add it or replace it (its id is the path's).
 /// </summary>
 public sealed record RulePatchRequest(int? Version, bool? Enabled, JsonElement? Rule, string? Comment);
+
+/// <summary>
+/// Snoozes the path's rule for <see cref="AccountId"/> until <see cref="Until"/> (event time), or with no
+/// <see cref="Until"/> ends its snooze; made to version <see cref="Version"/> (the one in force).
+/// </summary>
+public sealed record RuleSnoozeRequest(int? Version, string? AccountId, DateTimeOffset? Until, string? Comment);
 
 /// <summary>Puts version <see cref="To"/>'s rule set back in force, made to version <see cref="Version"/> (the one in force).</summary>
 public sealed record RuleRollbackRequest(int? Version, int? To, string? Comment);
