@@ -37,8 +37,18 @@ public sealed record RuleBookEntry(
     /// <summary>The account of a snooze, else null.</summary>
     public string? AccountId { get; init; }
 
+    /// <summary>The proposal this version activated, else null.</summary>
+    public int? FromProposal { get; init; }
+
     public RuleSet ToRuleSet() => RuleSet.FromJson(RuleSetJson);
 }
+
+/// <summary>
+/// A rule set proposed for activation, the rule book's other event: validated against the version it was edited from
+/// (<paramref name="BasedOn"/>), kept beside the book, not in force until someone activates it (and then only while that
+/// version is still in force). Proposals are numbered 1, 2, … in the order they were made.
+/// </summary>
+public sealed record RuleSetProposal(int Number, int BasedOn, string Who, DateTimeOffset At, string? Comment, string RuleSetJson);
 
 /// <summary>Why the rule book refused a change: nothing of it was applied.</summary>
 public enum RuleBookRefusal
@@ -56,7 +66,12 @@ public enum RuleBookRefusal
 /// <summary>The rule book's answer to a change: the new entry to record, or a refusal with a sentence for the person.</summary>
 public sealed record RuleBookDecision(RuleBookEntry? Entry, RuleBookRefusal? Refusal, string? Message)
 {
+    /// <summary>A proposal to record (the answer to a proposal, which puts nothing in force).</summary>
+    public RuleSetProposal? Proposal { get; init; }
+
     public static RuleBookDecision Accept(RuleBookEntry entry) => new(entry, null, null);
+
+    public static RuleBookDecision Propose(RuleSetProposal proposal) => new(null, null, null) { Proposal = proposal };
 
     public static RuleBookDecision Refuse(RuleBookRefusal refusal, string message) => new(null, refusal, message);
 }
@@ -71,8 +86,12 @@ public sealed record RuleBookDecision(RuleBookEntry? Entry, RuleBookRefusal? Ref
 public sealed class RuleBook
 {
     private readonly List<RuleBookEntry> _history = [];
+    private readonly List<RuleSetProposal> _proposals = [];
 
     public IReadOnlyList<RuleBookEntry> History => _history;
+
+    /// <summary>Every proposal made, oldest first (activated ones too: the entry that activated one names it).</summary>
+    public IReadOnlyList<RuleSetProposal> Proposals => _proposals;
 
     /// <summary>The rule set in force, null before the first entry.</summary>
     public RuleSet? Active { get; private set; }
@@ -100,6 +119,55 @@ public sealed class RuleBook
         var ruleSet = entry.ToRuleSet();
         _history.Add(entry);
         Active = ruleSet;
+    }
+
+    /// <summary>Records a proposal this book decided.</summary>
+    /// <exception cref="InvalidOperationException">The proposal is not the next one.</exception>
+    public void Apply(RuleSetProposal proposal)
+    {
+        ArgumentNullException.ThrowIfNull(proposal);
+        if (proposal.Number != _proposals.Count + 1)
+        {
+            throw new InvalidOperationException($"rule set proposal {proposal.Number} does not follow proposal {_proposals.Count}");
+        }
+
+        _ = RuleSet.FromJson(proposal.RuleSetJson);
+        _proposals.Add(proposal);
+    }
+
+    /// <summary>
+    /// Proposes a whole rule set, edited from the version in force (its <c>version</c>), for someone to look at, dry-run
+    /// and activate: validated now, in force only once <see cref="Activate"/>d.
+    /// </summary>
+    public RuleBookDecision Propose(string ruleSetJson, string who, DateTimeOffset at, string? comment)
+    {
+        var decision = Replace(ruleSetJson, who, at, comment);
+        return decision.Entry is { } entry
+            ? RuleBookDecision.Propose(new RuleSetProposal(_proposals.Count + 1, Version, who, at, entry.Comment, entry.RuleSetJson))
+            : decision;
+    }
+
+    /// <summary>Puts proposal <paramref name="number"/> in force, if the version it was made to is still the one in force.</summary>
+    public RuleBookDecision Activate(int number, string who, DateTimeOffset at, string? comment)
+    {
+        if (number < 1 || number > _proposals.Count)
+        {
+            return RuleBookDecision.Refuse(RuleBookRefusal.NotFound, $"there is no proposal {number} (proposals 1 to {_proposals.Count})");
+        }
+
+        var proposal = _proposals[number - 1];
+        if (_history.Any(e => e.FromProposal == number))
+        {
+            return RuleBookDecision.Refuse(RuleBookRefusal.Invalid, $"proposal {number} is already activated");
+        }
+
+        var json = (RuleSet.FromJson(proposal.RuleSetJson) with { Version = proposal.BasedOn }).ToJson();
+        var decision = Replace(json, who, at, comment ?? proposal.Comment);
+        return decision.Entry is { } entry
+            ? RuleBookDecision.Accept(entry with { FromProposal = number })
+            : decision.Refusal == RuleBookRefusal.StaleVersion
+                ? RuleBookDecision.Refuse(RuleBookRefusal.StaleVersion, $"proposal {number} was made to v{proposal.BasedOn}, but v{Version} is in force: propose it again on v{Version}")
+                : decision;
     }
 
     /// <summary>The entry of <paramref name="version"/>, or null.</summary>

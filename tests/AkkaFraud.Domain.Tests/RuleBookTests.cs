@@ -528,3 +528,84 @@ public sealed class Rule_book
         public int GetHashCode(RuleSetDiff? obj) => obj?.ToVersion ?? 0;
     }
 }
+
+/// <summary>A proposal is validated when it is made, changes nothing until it is activated, and then only on the version it was made to.</summary>
+public sealed class Rule_book_proposals
+{
+    private static readonly DateTimeOffset At = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+
+    private static RuleBook NewBook()
+    {
+        var book = new RuleBook();
+        book.Apply(RuleBook.First(RuleSet.Default, "installer", At, "the shipped rules"));
+        return book;
+    }
+
+    private static string WithReview(RuleBook book, int review) => (book.Active! with { ReviewThreshold = review }).ToJson();
+
+    [Fact]
+    public void A_proposal_changes_nothing_until_it_is_activated_and_then_becomes_the_next_version()
+    {
+        var book = NewBook();
+        var proposed = book.Propose(WithReview(book, 45), "alice", At, "review earlier");
+
+        var proposal = Assert.IsType<RuleSetProposal>(proposed.Proposal);
+        Assert.Null(proposed.Entry);
+        book.Apply(proposal);
+        Assert.Equal((1, 1, "alice", "review earlier"), (proposal.Number, proposal.BasedOn, proposal.Who, proposal.Comment));
+        Assert.Equal(1, book.Version);
+        Assert.Equal(50, book.Active!.ReviewThreshold);
+
+        var activated = book.Activate(1, "bob", At.AddHours(1), null);
+        var entry = Assert.IsType<RuleBookEntry>(activated.Entry);
+        book.Apply(entry);
+        Assert.Equal((2, RuleBookChange.ThresholdsChanged, 1, "bob", "review earlier"), (entry.Version, entry.Change, entry.FromProposal, entry.Who, entry.Comment));
+        Assert.Equal(45, book.Active!.ReviewThreshold);
+
+        Assert.Equal(RuleBookRefusal.Invalid, book.Activate(1, "bob", At, null).Refusal);
+        Assert.Equal(RuleBookRefusal.NotFound, book.Activate(2, "bob", At, null).Refusal);
+    }
+
+    [Fact]
+    public void A_proposal_made_to_a_version_no_longer_in_force_is_refused_at_activation_and_an_invalid_one_when_it_is_made()
+    {
+        var book = NewBook();
+        book.Apply(book.Propose(WithReview(book, 45), "alice", At, null).Proposal!);
+        book.Apply(book.SetEnabled("card-testing", false, 1, "bob", At, null).Entry!);
+
+        var stale = book.Activate(1, "alice", At, null);
+        Assert.Equal(RuleBookRefusal.StaleVersion, stale.Refusal);
+        Assert.Contains("proposal 1 was made to v1, but v2 is in force", stale.Message, StringComparison.Ordinal);
+
+        var invalid = book.Propose((book.Active! with { BlockThreshold = 10 }).ToJson(), "alice", At, null);
+        Assert.Equal(RuleBookRefusal.Invalid, invalid.Refusal);
+        Assert.Null(invalid.Proposal);
+        Assert.Single(book.Proposals);
+    }
+
+    [Fact]
+    public void Proposals_and_versions_replayed_in_order_recover_the_same_book()
+    {
+        var book = NewBook();
+        book.Apply(book.Propose(WithReview(book, 45), "alice", At, null).Proposal!);
+        book.Apply(book.Activate(1, "bob", At, null).Entry!);
+        book.Apply(book.Propose(WithReview(book, 40), "alice", At, null).Proposal!);
+
+        var recovered = new RuleBook();
+        foreach (var entry in book.History)
+        {
+            recovered.Apply(entry);
+        }
+
+        foreach (var proposal in book.Proposals)
+        {
+            recovered.Apply(proposal);
+        }
+
+        Assert.Equal(book.Active!.ToJson(), recovered.Active!.ToJson());
+        Assert.Equal(book.Proposals, recovered.Proposals);
+        Assert.Throws<InvalidOperationException>(() => recovered.Apply(book.Proposals[0]));
+        Assert.Equal(RuleBookRefusal.Invalid, recovered.Activate(1, "bob", At, null).Refusal);
+        Assert.NotNull(recovered.Activate(2, "bob", At, null).Entry);
+    }
+}

@@ -116,22 +116,28 @@ public sealed class The_rule_book : IDisposable
     }
 
     [Fact]
-    public async Task Is_recovered_from_its_snapshot_when_the_journal_before_it_is_gone()
+    public async Task Is_recovered_from_its_snapshot_when_the_journal_before_it_is_gone_and_keeps_its_proposals()
     {
         await using (var node = await TestNode.StartInAsync(_directory, "Simulator:Enabled=false", "Rules:SnapshotEvery=2"))
         {
             await HistoryAsync(node);
-            for (var version = 1; version <= 4; version++)
+            var proposal = await ProposedAsync(node, "review earlier");
+            Assert.Equal((1, 1, (int?)null), (proposal.GetProperty("number").GetInt32(), proposal.GetProperty("basedOn").GetInt32(), NullableInt(proposal.GetProperty("activatedAs"))));
+            Assert.Equal(1, (await HistoryAsync(node)).GetProperty("version").GetInt32());
+            for (var version = 1; version <= 3; version++)
             {
                 var enabled = version % 2 == 0;
                 await ChangedAsync(await node.Admin.PatchAsJsonAsync(new Uri("/api/rules/card-testing", UriKind.Relative), new { version, enabled, comment = $"change {version}" }));
             }
 
-            await InForceAsync(node, 5);
+            await InForceAsync(node, 4);
+            using var stale = await node.Admin.PostAsync(new Uri("/api/rules/proposals/1/activate", UriKind.Relative), null);
+            Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+            Assert.Contains("proposal 1 was made to v1, but v4 is in force", await ErrorAsync(stale), StringComparison.Ordinal);
         }
 
-        // Entries 1-4 are in the newest snapshot (older ones are deleted); with them gone from the journal, only the
-        // snapshot can give the book versions 1 to 4, and replaying entry 5 alone onto an empty book would fail.
+        // Events 1-4 (v1, the proposal, v2, v3) are in the newest snapshot (older ones are deleted); with them gone from
+        // the journal only the snapshot can give them back, and replaying event 5 (v4) onto an empty book would fail.
         await using (var journal = new SqliteConnection($"Data Source={Path.Combine(_directory, "rulebook.db")}"))
         {
             await journal.OpenAsync();
@@ -145,10 +151,33 @@ public sealed class The_rule_book : IDisposable
 
         SqliteConnection.ClearAllPools();
         await using var restarted = await TestNode.StartInAsync(_directory, "Simulator:Enabled=false", "Rules:SnapshotEvery=2");
-        await InForceAsync(restarted, 5);
+        await InForceAsync(restarted, 4);
         var entries = (await HistoryAsync(restarted)).GetProperty("entries").EnumerateArray().ToList();
-        Assert.Equal([5, 4, 3, 2, 1], entries.Select(e => e.GetProperty("version").GetInt32()));
-        Assert.Equal("change 1", entries[3].GetProperty("comment").GetString());
+        Assert.Equal([4, 3, 2, 1], entries.Select(e => e.GetProperty("version").GetInt32()));
+        Assert.Equal("change 1", entries[2].GetProperty("comment").GetString());
+        var kept = Assert.Single((await restarted.GetJsonAsync("/api/rules/proposals")).GetProperty("proposals").EnumerateArray());
+        Assert.Equal("review earlier", kept.GetProperty("comment").GetString());
+
+        // A proposal on the version in force is activated as the next version, and says so.
+        Assert.Equal(2, (await ProposedAsync(restarted, "review earlier, again")).GetProperty("number").GetInt32());
+        var activated = await ChangedAsync(await restarted.Admin.PostAsync(new Uri("/api/rules/proposals/2/activate", UriKind.Relative), null));
+        Assert.Equal((5, 2, "thresholds-changed"), (activated.GetProperty("version").GetInt32(), activated.GetProperty("fromProposal").GetInt32(), activated.GetProperty("change").GetString()));
+        Assert.Equal(45, (await InForceAsync(restarted, 5)).GetProperty("reviewThreshold").GetInt32());
+        var proposals = (await restarted.GetJsonAsync("/api/rules/proposals")).GetProperty("proposals").EnumerateArray().ToList();
+        Assert.Equal([5, null], proposals.Select(p => NullableInt(p.GetProperty("activatedAs"))));
+    }
+
+    private static int? NullableInt(JsonElement value) => value.ValueKind == JsonValueKind.Null ? null : value.GetInt32();
+
+    /// <summary>Proposes the rules in force with a review threshold of 45.</summary>
+    private static async Task<JsonElement> ProposedAsync(TestNode node, string comment)
+    {
+        var rules = JsonNode.Parse((await node.GetJsonAsync("/api/rules")).GetRawText())!;
+        rules["reviewThreshold"] = 45;
+        using var response = await node.Admin.PostAsync(new Uri($"/api/rules/proposals?comment={Uri.EscapeDataString(comment)}", UriKind.Relative), Json(rules));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
     }
 
     [Fact]

@@ -35,14 +35,21 @@ public sealed class RuleBookActor : ReceivePersistentActor
         Recover<SnapshotOffer>(offer =>
         {
             _snapshotAt = offer.Metadata.SequenceNr;
-            foreach (var entry in ((RuleBookSnapshot)offer.Snapshot).History)
+            var snapshot = (RuleBookSnapshot)offer.Snapshot;
+            foreach (var entry in snapshot.History)
             {
                 _book.Apply(entry);
             }
+
+            foreach (var proposal in snapshot.Proposals)
+            {
+                _book.Apply(proposal);
+            }
         });
         Recover<RuleBookEntry>(_book.Apply);
+        Recover<RuleSetProposal>(_book.Apply);
         Recover<RecoveryCompleted>(_ => Recovered());
-        Command<GetRuleBook>(_ => Sender.Tell(new RuleBookView([.. _book.History])));
+        Command<GetRuleBook>(_ => Sender.Tell(new RuleBookView([.. _book.History]) { Proposals = [.. _book.Proposals] }));
         Command<GetRuleSetInForce>(_ => Sender.Tell(InForce()));
         Command<ChangeRules>(Change);
         Command<SaveSnapshotSuccess>(success => DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
@@ -85,16 +92,30 @@ public sealed class RuleBookActor : ReceivePersistentActor
             RuleBookCommand.Disable => _book.SetEnabled(change.RuleId ?? "", false, change.ExpectedVersion, change.Who, now, change.Comment),
             RuleBookCommand.RemoveRule => _book.RemoveRule(change.RuleId ?? "", change.ExpectedVersion, change.Who, now, change.Comment),
             RuleBookCommand.RollBack => _book.RollBack(change.ToVersion ?? 0, change.ExpectedVersion, change.Who, now, change.Comment),
+            RuleBookCommand.Propose => _book.Propose(change.Json ?? "", change.Who, now, change.Comment),
+            RuleBookCommand.Activate => _book.Activate(change.ToVersion ?? 0, change.Who, now, change.Comment),
             RuleBookCommand.Snooze => _book.Snooze(change.RuleId ?? "", change.AccountId ?? "", change.Until, change.ExpectedVersion, change.Who, now, change.Comment),
             _ => RuleBookDecision.Refuse(RuleBookRefusal.Invalid, $"unknown rule book command {change.Command}"),
         };
+        var sender = Sender;
+        if (decision.Proposal is { } proposed)
+        {
+            Persist(proposed, proposal =>
+            {
+                _book.Apply(proposal);
+                _log.Info("Rule book proposal {0} (on v{1}) by {2}", proposal.Number, proposal.BasedOn, proposal.Who);
+                Snapshot();
+                sender.Tell(decision);
+            });
+            return;
+        }
+
         if (decision.Entry is null)
         {
             Sender.Tell(decision);
             return;
         }
 
-        var sender = Sender;
         Persist(decision.Entry, entry =>
         {
             _book.Apply(entry);
@@ -102,14 +123,18 @@ public sealed class RuleBookActor : ReceivePersistentActor
                 (entry.RuleId is null ? "" : $" '{entry.RuleId}'") + (entry.AccountId is null ? "" : $" for account {entry.AccountId}"),
                 entry.Who, entry.Comment is null ? "" : $" ({entry.Comment})");
             Publish();
-            if (LastSequenceNr - _snapshotAt >= _snapshotEvery)
-            {
-                _snapshotAt = LastSequenceNr;
-                SaveSnapshot(new RuleBookSnapshot([.. _book.History]));
-            }
-
+            Snapshot();
             sender.Tell(decision);
         });
+    }
+
+    private void Snapshot()
+    {
+        if (LastSequenceNr - _snapshotAt >= _snapshotEvery)
+        {
+            _snapshotAt = LastSequenceNr;
+            SaveSnapshot(new RuleBookSnapshot([.. _book.History]) { Proposals = [.. _book.Proposals] });
+        }
     }
 
     private RuleSetInForce InForce() => new(_book.Version, _book.Active!.ToJson());

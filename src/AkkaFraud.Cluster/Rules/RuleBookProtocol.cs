@@ -12,8 +12,11 @@ public sealed record GetRuleBook : IRuleBookMessage
     public static GetRuleBook Instance { get; } = new();
 }
 
-/// <summary>Every version, oldest first; the last one is in force.</summary>
-public sealed record RuleBookView(ImmutableArray<RuleBookEntry> History) : IRuleBookMessage;
+/// <summary>Every version, oldest first (the last one is in force), and every proposal.</summary>
+public sealed record RuleBookView(ImmutableArray<RuleBookEntry> History) : IRuleBookMessage
+{
+    public ImmutableArray<RuleSetProposal> Proposals { get; init; } = [];
+}
 
 public enum RuleBookCommand
 {
@@ -28,6 +31,12 @@ public enum RuleBookCommand
 
     /// <summary>Back to <see cref="ChangeRules.ToVersion"/>.</summary>
     RollBack,
+
+    /// <summary>A whole rule set (<see cref="ChangeRules.Json"/>) proposed, not put in force.</summary>
+    Propose,
+
+    /// <summary>Proposal <see cref="ChangeRules.ToVersion"/> (its number) put in force.</summary>
+    Activate,
 
     /// <summary>Rule <see cref="ChangeRules.RuleId"/> snoozed for <see cref="ChangeRules.AccountId"/> until <see cref="ChangeRules.Until"/> (null: the snooze ends).</summary>
     Snooze,
@@ -48,4 +57,7 @@ public sealed record GetRuleSetInForce : IRuleBookMessage
 }
 
 /// <summary>The rule book's snapshot: its whole history, so recovery replays only the entries after it.</summary>
-public sealed record RuleBookSnapshot(ImmutableArray<RuleBookEntry> History) : IRuleBookMessage;
+public sealed record RuleBookSnapshot(ImmutableArray<RuleBookEntry> History) : IRuleBookMessage
+{
+    public ImmutableArray<RuleSetProposal> Proposals { get; init; } = [];
+}

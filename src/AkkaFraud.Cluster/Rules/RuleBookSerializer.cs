@@ -8,7 +8,7 @@ using AkkaFraud.Domain;
 namespace AkkaFraud.Cluster.Rules;
 
 /// <summary>
-/// The rule book's messages, its journal's events (<see cref="RuleBookEntry"/>) and its snapshots, as JSON: the
+/// The rule book's messages, its journal's events (<see cref="RuleBookEntry"/>, <see cref="RuleSetProposal"/>) and its snapshots, as JSON: the
 /// journal keeps them for as long as the book exists, so they are readable with <c>psql</c> and tolerant of fields
 /// added later. They are few and small; speed does not matter here.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class RuleBookSerializer(ExtendedActorSystem system) : SerializerW
     public const int Id = 7303;
 
     /// <summary>The types bound to this serializer.</summary>
-    public static IReadOnlyList<Type> Types { get; } = [typeof(IRuleBookMessage), typeof(RuleBookEntry), typeof(RuleBookDecision)];
+    public static IReadOnlyList<Type> Types { get; } = [typeof(IRuleBookMessage), typeof(RuleBookEntry), typeof(RuleSetProposal), typeof(RuleBookDecision)];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -28,6 +28,7 @@ public sealed class RuleBookSerializer(ExtendedActorSystem system) : SerializerW
     private static readonly Dictionary<string, Type> ByManifest = new(StringComparer.Ordinal)
     {
         ["entry"] = typeof(RuleBookEntry),
+        ["proposal"] = typeof(RuleSetProposal),
         ["decision"] = typeof(RuleBookDecision),
         ["get"] = typeof(GetRuleBook),
         ["view"] = typeof(RuleBookView),

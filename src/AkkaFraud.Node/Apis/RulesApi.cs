@@ -55,6 +55,25 @@ internal static class RulesApi
             .WithTags("Rules")
             .WithSummary("Snoozes one rule for one account until a time, in event time ({\"version\": 3, \"accountId\": \"acc-1\", \"until\": \"2026-12-02T00:00:00Z\", \"comment\": \"...\"}); without 'until' the snooze ends.")
             .RequireRole(Role.Admin);
+        app.MapPost("/api/rules/proposals", ProposeAsync)
+            .WithName("ProposeRules")
+            .Produces<ErrorResponse>(StatusCodes.Status503ServiceUnavailable)
+            .WithTags("Rules")
+            .WithSummary("Proposes a whole rule set (its 'version' the one in force, ?comment=): validated and kept, not in force until activated; dry-run it with POST /api/backtests first.")
+            .Accepts<object>("application/json")
+            .RequireRole(Role.Admin);
+        app.MapGet("/api/rules/proposals", ProposalsAsync)
+            .WithName("GetRuleProposals")
+            .Produces<ErrorResponse>(StatusCodes.Status503ServiceUnavailable)
+            .WithTags("Rules")
+            .WithSummary("Every proposal, newest first, with its rule set and the version it became once activated.")
+            .RequireRole(Role.Viewer);
+        app.MapPost("/api/rules/proposals/{number:int}/activate", ActivateAsync)
+            .WithName("ActivateRuleProposal")
+            .Produces<ErrorResponse>(StatusCodes.Status503ServiceUnavailable)
+            .WithTags("Rules")
+            .WithSummary("Puts a proposal in force (?comment=), if the version it was made to is still the one in force (409 otherwise).")
+            .RequireRole(Role.Admin);
         app.MapGet("/api/rules/history", HistoryAsync)
             .WithName("GetRuleHistory")
             .Produces<ErrorResponse>(StatusCodes.Status503ServiceUnavailable)
@@ -154,6 +173,50 @@ internal static class RulesApi
             : TypedResults.BadRequest(new ErrorResponse($"Give 'version' (the version in force), 'accountId' and 'until' (leave it out to end the snooze), e.g. {example}."));
     }
 
+    internal static async Task<Results<Ok<RuleProposalDto>, BadRequest<ErrorResponse>, Conflict<ErrorResponse>, NotFound<ErrorResponse>, JsonHttpResult<ErrorResponse>>> ProposeAsync(
+        HttpContext context, IRequiredActor<RuleBookActor> ruleBook, string? comment, CancellationToken cancellationToken)
+    {
+        if (!context.Request.HasJsonContentType())
+        {
+            return TypedResults.BadRequest(new ErrorResponse("Send the rule set as a JSON body with 'Content-Type: application/json': GET /api/rules, edit it, and propose it."));
+        }
+
+        using var reader = new StreamReader(context.Request.Body);
+        var json = await reader.ReadToEndAsync(cancellationToken);
+        RuleBookDecision decision;
+        try
+        {
+            decision = await (await ruleBook.GetAsync(cancellationToken)).Ask<RuleBookDecision>(
+                new ChangeRules(RuleBookCommand.Propose, 0, Who(context), comment, Json: json), AskTimeout, cancellationToken);
+        }
+        catch (AskTimeoutException)
+        {
+            return NoAnswer();
+        }
+
+        return decision.Proposal is { } proposal
+            ? TypedResults.Ok(ProposalDto(proposal, activatedAs: null))
+            : Refused<RuleProposalDto>(decision);
+    }
+
+    internal static async Task<Results<Ok<RuleProposalsDto>, JsonHttpResult<ErrorResponse>>> ProposalsAsync(IRequiredActor<RuleBookActor> ruleBook, CancellationToken cancellationToken)
+    {
+        if (await ViewAsync(ruleBook, cancellationToken) is not { } view)
+        {
+            return NoAnswer();
+        }
+
+        var activated = view.History.Where(e => e.FromProposal is not null).ToDictionary(e => e.FromProposal!.Value, e => e.Version);
+        return TypedResults.Ok(new RuleProposalsDto([.. view.Proposals.Reverse().Select(p => ProposalDto(p, activated.TryGetValue(p.Number, out var v) ? v : null))]));
+    }
+
+    internal static Task<Results<Ok<RuleChangeDto>, BadRequest<ErrorResponse>, Conflict<ErrorResponse>, NotFound<ErrorResponse>, JsonHttpResult<ErrorResponse>>> ActivateAsync(
+        int number, string? comment, HttpContext context, IRequiredActor<RuleBookActor> ruleBook, CancellationToken cancellationToken) =>
+        ChangeAsync(ruleBook, new ChangeRules(RuleBookCommand.Activate, 0, Who(context), comment, ToVersion: number), cancellationToken);
+
+    private static RuleProposalDto ProposalDto(RuleSetProposal p, int? activatedAs) =>
+        new(p.Number, p.BasedOn, p.Who, p.At, p.Comment, activatedAs, JsonDocument.Parse(p.RuleSetJson).RootElement);
+
     internal static async Task<Results<Ok<RuleHistoryDto>, JsonHttpResult<ErrorResponse>>> HistoryAsync(IRequiredActor<RuleBookActor> ruleBook, CancellationToken cancellationToken)
     {
         if (await ViewAsync(ruleBook, cancellationToken) is not { } view)
@@ -203,6 +266,11 @@ internal static class RulesApi
             return TypedResults.Ok(new RuleChangeDto(RuleBookEntryDto.From(entry), JsonDocument.Parse(entry.RuleSetJson).RootElement));
         }
 
+        return Refused<RuleChangeDto>(decision);
+    }
+
+    private static Results<Ok<T>, BadRequest<ErrorResponse>, Conflict<ErrorResponse>, NotFound<ErrorResponse>, JsonHttpResult<ErrorResponse>> Refused<T>(RuleBookDecision decision)
+    {
         var error = new ErrorResponse(decision.Message!);
         return decision.Refusal switch
         {

@@ -8,14 +8,23 @@ namespace AkkaFraud.Node.Contracts;
 /// <c>rule-removed</c>, <c>rule-enabled</c>, <c>rule-disabled</c>, <c>thresholds-changed</c>, <c>rolled-back</c>), the rule
 /// it concerned, the version it rolled back to, who (the key's or user's name), when and why.
 /// </summary>
-public sealed record RuleBookEntryDto(int Version, string Change, string? RuleId, string? AccountId, int? RolledBackTo, string Who, DateTimeOffset At, string? Comment)
+public sealed record RuleBookEntryDto(int Version, string Change, string? RuleId, string? AccountId, int? RolledBackTo, int? FromProposal, string Who, DateTimeOffset At, string? Comment)
 {
     public static RuleBookEntryDto From(RuleBookEntry entry) => new(
-        entry.Version, WireNames.RuleBookChange(entry.Change), entry.RuleId, entry.AccountId, entry.RolledBackTo, entry.Who, entry.At, entry.Comment);
+        entry.Version, WireNames.RuleBookChange(entry.Change), entry.RuleId, entry.AccountId, entry.RolledBackTo, entry.FromProposal, entry.Who, entry.At, entry.Comment);
 }
 
 /// <summary>A change the rule book accepted: its entry, and the rule set now in force (reaching every node within a second or so).</summary>
 public sealed record RuleChangeDto(RuleBookEntryDto Entry, JsonElement RuleSet);
+
+/// <summary>
+/// A rule set proposed for activation: made to version <see cref="BasedOn"/>, validated, not in force until
+/// activated (<see cref="ActivatedAs"/>, the version it became).
+/// </summary>
+public sealed record RuleProposalDto(int Number, int BasedOn, string Who, DateTimeOffset At, string? Comment, int? ActivatedAs, JsonElement RuleSet);
+
+/// <summary>Every proposal, newest first.</summary>
+public sealed record RuleProposalsDto(IReadOnlyList<RuleProposalDto> Proposals);
 
 /// <summary>Every version of the rule book, newest first; <see cref="Version"/> is the one in force.</summary>
 public sealed record RuleHistoryDto(int Version, IReadOnlyList<RuleBookEntryDto> Entries);
