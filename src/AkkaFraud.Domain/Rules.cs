@@ -99,6 +99,7 @@ public sealed record ThresholdRule : Rule
     /// <summary>Wire names of the transaction types it applies to (purchase, transfer, …); all when left out.</summary>
     public IReadOnlyList<string>? Types { get; init; }
 
+    [JsonIgnore]
     public override RuleKind Kind => RuleKind.Threshold;
 
     public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
@@ -171,11 +172,13 @@ public sealed record VelocityRule : Rule
     public int? MaxCount { get; init; }
     public decimal? MaxSum { get; init; }
 
+    [JsonIgnore]
     public override RuleKind Kind => RuleKind.Velocity;
 
     [JsonIgnore]
     public TimeSpan Window => TimeSpan.FromSeconds(WindowSeconds);
 
+    [JsonIgnore]
     public override TimeSpan Lookback => Window;
 
     public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
@@ -237,6 +240,7 @@ public sealed record ImpossibleTravelRule : Rule
     public decimal MaxSpeedKmh { get; init; } = 900;
     public decimal MinDistanceKm { get; init; } = 100;
 
+    [JsonIgnore]
     public override RuleKind Kind => RuleKind.ImpossibleTravel;
 
     public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
@@ -282,11 +286,13 @@ public sealed record CardTestingRule : Rule
     public required decimal SmallAmount { get; init; }
     public required decimal LargeAmount { get; init; }
 
+    [JsonIgnore]
     public override RuleKind Kind => RuleKind.CardTesting;
 
     [JsonIgnore]
     public TimeSpan Window => TimeSpan.FromSeconds(WindowSeconds);
 
+    [JsonIgnore]
     public override TimeSpan Lookback => Window;
 
     public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
@@ -325,6 +331,7 @@ public sealed record AccountDrainRule : Rule
     public decimal MinShare { get; init; } = 0.9m;
     public decimal MinAmount { get; init; } = 1000;
 
+    [JsonIgnore]
     public override RuleKind Kind => RuleKind.AccountDrain;
 
     public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
@@ -365,6 +372,7 @@ public sealed record BalanceMismatchRule : Rule
 {
     public decimal Tolerance { get; init; } = 0.01m;
 
+    [JsonIgnore]
     public override RuleKind Kind => RuleKind.BalanceMismatch;
 
     public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
@@ -408,6 +416,7 @@ public sealed record FirstSeenRule : Rule
     /// </summary>
     public int NewForHours { get; init; }
 
+    [JsonIgnore]
     public override RuleKind Kind => RuleKind.FirstSeen;
 
     public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
@@ -472,11 +481,13 @@ public sealed record PassThroughRule : Rule
     public decimal MinShare { get; init; } = 0.8m;
     public decimal MinAmount { get; init; } = 500;
 
+    [JsonIgnore]
     public override RuleKind Kind => RuleKind.PassThrough;
 
     [JsonIgnore]
     public TimeSpan Window => TimeSpan.FromSeconds(WindowSeconds);
 
+    [JsonIgnore]
     public override TimeSpan Lookback => Window;
 
     public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
@@ -527,6 +538,7 @@ public sealed record AmountAnomalyRule : Rule
     public decimal MinAmount { get; init; } = 100;
     public decimal MinDeviation { get; init; } = 0.25m;
 
+    [JsonIgnore]
     public override RuleKind Kind => RuleKind.AmountAnomaly;
 
     public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
@@ -575,11 +587,13 @@ public sealed record DistinctVelocityRule : Rule
 
     public required int MaxDistinct { get; init; }
 
+    [JsonIgnore]
     public override RuleKind Kind => RuleKind.DistinctVelocity;
 
     [JsonIgnore]
     public TimeSpan Window => TimeSpan.FromSeconds(WindowSeconds);
 
+    [JsonIgnore]
     public override TimeSpan Lookback => Window;
 
     public override Reason? Evaluate(Transaction transaction, AccountState history, RuleSet ruleSet)
@@ -622,6 +636,7 @@ public abstract record CompositeRule : Rule
 {
     public required ImmutableArray<Rule> Conditions { get; init; }
 
+    [JsonIgnore]
     public override TimeSpan Lookback =>
         Conditions.IsDefaultOrEmpty ? TimeSpan.Zero : Conditions.Max(c => c.Lookback);
 
@@ -676,6 +691,7 @@ public abstract record CompositeRule : Rule
 /// <summary>Fires when every condition fires.</summary>
 public sealed record AllRule : CompositeRule
 {
+    [JsonIgnore]
     public override RuleKind Kind => RuleKind.All;
 
     protected override bool RequiresAll => true;
@@ -684,6 +700,7 @@ public sealed record AllRule : CompositeRule
 /// <summary>Fires when at least one condition fires.</summary>
 public sealed record AnyRule : CompositeRule
 {
+    [JsonIgnore]
     public override RuleKind Kind => RuleKind.Any;
 
     protected override bool RequiresAll => false;

@@ -74,4 +74,16 @@ public sealed class Rule_set
         var withoutHourWindows = RuleSet.Default with { Rules = [.. RuleSet.Default.Rules.Where(r => r.Lookback < TimeSpan.FromHours(1))] };
         Assert.Equal((900 + 600) * 1000L, withoutHourWindows.HorizonMs);
     }
+
+    [Fact]
+    public void Its_json_holds_what_an_operator_writes_and_no_derived_kind_or_lookback_which_older_journals_may_still_carry()
+    {
+        var json = RuleSet.Default.ToJson();
+
+        Assert.DoesNotContain("\"kind\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"lookback\"", json, StringComparison.Ordinal);
+        var older = json.Replace("\"id\":\"large-amount\"", "\"id\":\"large-amount\",\"kind\":0,\"lookback\":\"00:00:00\"", StringComparison.Ordinal);
+        Assert.NotEqual(json, older);
+        Assert.Equal(json, RuleSet.FromJson(older).ToJson());
+    }
 }
