@@ -14,6 +14,9 @@ import type {
   MemberOperation,
   ReplayResult,
   InjectResult,
+  RuleChange,
+  RuleHistory,
+  RuleSetDiff,
   Scenario,
   Session,
   SimulatorStatus,
@@ -200,6 +203,24 @@ export const api = {
   /** The rule set in force on this node, as the JSON document a backtest takes. */
   rules(signal?: AbortSignal): Promise<unknown> {
     return request("GET", "/api/rules", withSignal(signal));
+  },
+  /** PUT /api/rules: the whole rule set, whose "version" is the version it was edited from (409 when another is in force). */
+  replaceRules(ruleSet: unknown, comment?: string | null): Promise<RuleChange> {
+    return request("PUT", `/api/rules${query({ comment })}`, { body: ruleSet });
+  },
+  /** PATCH /api/rules/{id}: enables or disables one rule of `version`, the version in force. */
+  setRuleEnabled(id: string, version: number, enabled: boolean, comment?: string | null): Promise<RuleChange> {
+    return request("PATCH", `/api/rules/${seg(id)}`, { body: { version, enabled, comment: comment || null } });
+  },
+  ruleHistory(signal?: AbortSignal): Promise<RuleHistory> {
+    return request("GET", "/api/rules/history", withSignal(signal));
+  },
+  ruleDiff(from: number | null, to: number | null, signal?: AbortSignal): Promise<RuleSetDiff> {
+    return request("GET", `/api/rules/diff${query({ from, to })}`, withSignal(signal));
+  },
+  /** POST /api/rules/rollback: puts version `to`'s rule set back in force, made to `version`, the version in force. */
+  rollBackRules(version: number, to: number, comment?: string | null): Promise<RuleChange> {
+    return request("POST", "/api/rules/rollback", { body: { version, to, comment: comment || null } });
   },
   backtest(body: BacktestRequest, signal?: AbortSignal): Promise<BacktestResult> {
     return request("POST", "/api/backtests", { body, ...withSignal(signal) });

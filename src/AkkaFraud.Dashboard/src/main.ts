@@ -8,6 +8,7 @@ import { renderAudit } from "./pages/audit";
 import { renderBacktest } from "./pages/backtest";
 import { renderCluster } from "./pages/cluster";
 import { renderDeadLetters } from "./pages/deadletters";
+import { renderRules } from "./pages/rules";
 import { LivePage } from "./pages/live";
 import { renderSignIn } from "./pages/signin";
 import { renderTransaction } from "./pages/transaction";
@@ -42,6 +43,7 @@ const navLive = h("a", { href: href.live(), "data-testid": "nav-live" }, "Live")
 const navAlerts = h("a", { href: href.alerts(), "data-testid": "nav-alerts" }, "Alerts");
 const navCluster = h("a", { href: href.cluster(), "data-testid": "nav-cluster" }, "Cluster");
 const navDeadLetters = h("a", { href: href.deadLetters(), "data-testid": "nav-dead-letters" }, "Dead letters");
+const navRules = h("a", { href: href.rules(), "data-testid": "nav-rules" }, "Rules");
 const navBacktest = h("a", { href: href.backtest(), "data-testid": "nav-backtest", hidden: true }, "Backtest");
 const navAudit = h("a", { href: href.audit(), "data-testid": "nav-audit", hidden: true }, "Audit");
 
@@ -82,7 +84,7 @@ const header = h(
   "header",
   { class: "topbar" },
   h("a", { class: "brand", href: href.live() }, h("span", { class: "brand-mark" }), "AkkaFraud"),
-  h("nav", { class: "nav" }, navLive, navAlerts, navCluster, navDeadLetters, navBacktest, navAudit),
+  h("nav", { class: "nav" }, navLive, navAlerts, navCluster, navDeadLetters, navRules, navBacktest, navAudit),
   h("span", { class: "spacer" }),
   indicator,
   h("div", { class: "identity" }, whoami, navSignIn, signOutButton, signOutError),
@@ -109,6 +111,7 @@ function render(route: Route): void {
   navAlerts.classList.toggle("active", route.page === "alerts");
   navCluster.classList.toggle("active", route.page === "cluster");
   navDeadLetters.classList.toggle("active", route.page === "deadletters");
+  navRules.classList.toggle("active", route.page === "rules");
   navBacktest.classList.toggle("active", route.page === "backtest");
   navAudit.classList.toggle("active", route.page === "audit");
   navSignIn.href = href.signIn(route.page === "signin" ? null : location.hash);
@@ -155,6 +158,10 @@ function render(route: Route): void {
     case "backtest":
       document.title = "Backtest · AkkaFraud";
       renderBacktest(outlet, signal);
+      break;
+    case "rules":
+      document.title = "Rules · AkkaFraud";
+      renderRules(outlet, signal);
       break;
     case "notfound":
       document.title = "Not found · AkkaFraud";

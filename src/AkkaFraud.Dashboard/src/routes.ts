@@ -1,6 +1,6 @@
 // Client-side routing through the URL hash: #/live, #/alerts?decision=block,
 // #/accounts/<id>, #/transactions/<id>, #/cluster, #/dead-letters?reason=…, #/dead-letters/<partition>/<offset>,
-// #/signin?next=<hash>&problem=link, #/audit, #/backtest. Ids are URI-encoded in the hash.
+// #/signin?next=<hash>&problem=link, #/audit, #/backtest, #/rules. Ids are URI-encoded in the hash.
 
 export type Route =
   | { page: "live" }
@@ -12,6 +12,7 @@ export type Route =
   | { page: "signin"; params: URLSearchParams }
   | { page: "audit" }
   | { page: "backtest" }
+  | { page: "rules" }
   | { page: "notfound"; path: string };
 
 const enc = encodeURIComponent;
@@ -33,6 +34,7 @@ export const href = {
   signIn: (next?: string | null): string => withQuery("#/signin", next && safeNext(next) ? { next } : undefined),
   audit: (): string => "#/audit",
   backtest: (): string => "#/backtest",
+  rules: (): string => "#/rules",
 };
 
 /** A page of this dashboard to go on to after signing in, or null: only a hash route, and never the sign-in page again. */
@@ -69,6 +71,7 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 1 && parts[0] === "signin") return { page: "signin", params };
   if (parts.length === 1 && parts[0] === "audit") return { page: "audit" };
   if (parts.length === 1 && parts[0] === "backtest") return { page: "backtest" };
+  if (parts.length === 1 && parts[0] === "rules") return { page: "rules" };
   if (parts[0] === "dead-letters") {
     if (parts.length === 1) return { page: "deadletters", params, selected: null };
     if (parts.length === 3 && /^\d+$/.test(parts[1]!) && /^\d+$/.test(parts[2]!)) {

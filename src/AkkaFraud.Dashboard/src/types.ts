@@ -31,6 +31,12 @@ export type AuditPage = Schemas["AuditPageDto"];
 export type AuditRecord = Schemas["AuditRecordDto"];
 export type BacktestResult = Schemas["BacktestResultDto"];
 export type BacktestRequest = Schemas["BacktestRequest"];
+export type RuleBookEntry = Schemas["RuleBookEntryDto"];
+export type RuleChange = Schemas["RuleChangeDto"];
+export type RuleHistory = Schemas["RuleHistoryDto"];
+export type RuleSetDiff = Schemas["RuleSetDiffDto"];
+export type RuleDifference = Schemas["RuleDifferenceDto"];
+export type SettingDifference = Schemas["SettingDifferenceDto"];
 
 // The roles, least first: each may do what the ones before it may, and more.
 export const ROLES = ["viewer", "analyst", "operator", "admin"] as const;
