@@ -91,7 +91,7 @@ internal abstract class RulesSwitchCommand(CliEnvironment environment, bool enab
 {
     protected override async Task<int> RunAsync(NodeClient node, RuleIdSettings settings, CancellationToken cancellationToken)
     {
-        var version = (await node.GetAsync<RuleHistoryDto>("api/rules/history", cancellationToken)).Version;
+        var version = await VersionInForceAsync(node, cancellationToken);
         var body = await node.SendJsonAsync(HttpMethod.Patch, $"api/rules/{Uri.EscapeDataString(settings.RuleId)}",
             new RulePatchRequest(version, enable, null, settings.Comment), cancellationToken);
         return await PrintChangeAsync(node, body, settings);
@@ -106,6 +106,10 @@ internal sealed class RulesDisableCommand(CliEnvironment environment) : RulesSwi
 internal abstract class RuleChangeCommand<TSettings>(CliEnvironment environment) : NodeCommand<TSettings>(environment)
     where TSettings : NodeSettings
 {
+    /// <summary>The version a change is made to: the one in force now (the optimistic check of the node).</summary>
+    protected static async Task<int> VersionInForceAsync(NodeClient node, CancellationToken cancellationToken) =>
+        (await node.GetAsync<RuleHistoryDto>("api/rules/history", cancellationToken)).Version;
+
     protected async Task<int> PrintChangeAsync(NodeClient node, string body, TSettings settings)
     {
         if (settings.Json)
@@ -148,7 +152,7 @@ internal sealed class RulesSnoozeCommand(CliEnvironment environment) : RuleChang
     protected override async Task<int> RunAsync(NodeClient node, RulesSnoozeSettings settings, CancellationToken cancellationToken)
     {
         DateTimeOffset? until = settings.Until is { } text && KeyCreateSettings.TryExpiry(text, DateTimeOffset.UtcNow, out var at) ? at : null;
-        var version = (await node.GetAsync<RuleHistoryDto>("api/rules/history", cancellationToken)).Version;
+        var version = await VersionInForceAsync(node, cancellationToken);
         var body = await node.SendJsonAsync(HttpMethod.Post, $"api/rules/{Uri.EscapeDataString(settings.RuleId)}/snooze",
             new RuleSnoozeRequest(version, settings.Account, until, settings.Comment), cancellationToken);
         return await PrintChangeAsync(node, body, settings);
@@ -239,7 +243,7 @@ internal sealed class RulesRollbackCommand(CliEnvironment environment) : RuleCha
 {
     protected override async Task<int> RunAsync(NodeClient node, RulesRollbackSettings settings, CancellationToken cancellationToken)
     {
-        var version = (await node.GetAsync<RuleHistoryDto>("api/rules/history", cancellationToken)).Version;
+        var version = await VersionInForceAsync(node, cancellationToken);
         var body = await node.SendJsonAsync(HttpMethod.Post, "api/rules/rollback", new RuleRollbackRequest(version, settings.To, settings.Comment), cancellationToken);
         return await PrintChangeAsync(node, body, settings);
     }

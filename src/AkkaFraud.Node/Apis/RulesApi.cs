@@ -98,13 +98,11 @@ internal static class RulesApi
     internal static async Task<Results<Ok<RuleChangeDto>, BadRequest<ErrorResponse>, Conflict<ErrorResponse>, NotFound<ErrorResponse>, JsonHttpResult<ErrorResponse>>> ReplaceAsync(
         HttpContext context, IRequiredActor<RuleBookActor> ruleBook, string? comment, CancellationToken cancellationToken)
     {
-        if (!context.Request.HasJsonContentType())
+        if (await RuleSetBodyAsync(context, cancellationToken) is not { } json)
         {
-            return TypedResults.BadRequest(new ErrorResponse("Send the rule set as a JSON body with 'Content-Type: application/json': GET /api/rules, edit it, and PUT it back."));
+            return TypedResults.BadRequest(new ErrorResponse(RuleSetBodyWanted));
         }
 
-        using var reader = new StreamReader(context.Request.Body);
-        var json = await reader.ReadToEndAsync(cancellationToken);
         return await ChangeAsync(ruleBook, new ChangeRules(RuleBookCommand.Replace, 0, Who(context), comment, Json: json), cancellationToken);
     }
 
@@ -176,13 +174,11 @@ internal static class RulesApi
     internal static async Task<Results<Ok<RuleProposalDto>, BadRequest<ErrorResponse>, Conflict<ErrorResponse>, NotFound<ErrorResponse>, JsonHttpResult<ErrorResponse>>> ProposeAsync(
         HttpContext context, IRequiredActor<RuleBookActor> ruleBook, string? comment, CancellationToken cancellationToken)
     {
-        if (!context.Request.HasJsonContentType())
+        if (await RuleSetBodyAsync(context, cancellationToken) is not { } json)
         {
-            return TypedResults.BadRequest(new ErrorResponse("Send the rule set as a JSON body with 'Content-Type: application/json': GET /api/rules, edit it, and propose it."));
+            return TypedResults.BadRequest(new ErrorResponse(RuleSetBodyWanted));
         }
 
-        using var reader = new StreamReader(context.Request.Body);
-        var json = await reader.ReadToEndAsync(cancellationToken);
         RuleBookDecision decision;
         try
         {
@@ -290,6 +286,20 @@ internal static class RulesApi
         {
             return null;
         }
+    }
+
+    private const string RuleSetBodyWanted = "Send the rule set as a JSON body with 'Content-Type: application/json': GET /api/rules, edit it, and send it back.";
+
+    /// <summary>The request's body as text, the rule set the book parses and validates; null unless it is JSON.</summary>
+    private static async Task<string?> RuleSetBodyAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (!context.Request.HasJsonContentType())
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(context.Request.Body);
+        return await reader.ReadToEndAsync(cancellationToken);
     }
 
     private static JsonHttpResult<ErrorResponse> NoAnswer() => TypedResults.Json(

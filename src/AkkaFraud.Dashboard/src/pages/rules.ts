@@ -161,31 +161,28 @@ export function renderRules(outlet: HTMLElement, signal: AbortSignal): void {
     updateEditor();
   }
 
-  /** The edited rule set, or null with the reason under the editor: the node validates it as a whole, too. */
-  function edited(): Record<string, unknown> | null {
+  /** The edited rule set, or why it is not one (the node validates it as a whole, too). */
+  function edited(): Record<string, unknown> | string {
     try {
       const value: unknown = JSON.parse(editor.value);
-      if (!isObject(value)) throw new Error('a rule set is a JSON object with "version" and "rules"');
-      return value;
-    } catch {
-      return null;
+      return isObject(value) ? value : 'a rule set is a JSON object with "version" and "rules"';
+    } catch (e) {
+      return message(e);
     }
   }
 
   function updateEditor(): void {
-    let parsed: Record<string, unknown> | null = null;
-    try {
-      const value: unknown = JSON.parse(editor.value);
-      if (!isObject(value)) throw new Error('a rule set is a JSON object with "version" and "rules"');
-      parsed = value;
-      if (editorProblem.dataset["source"] !== "node") setText(editorProblem, "");
-    } catch (e) {
+    const parsed = edited();
+    if (typeof parsed === "string") {
       editorProblem.dataset["source"] = "parse";
-      setText(editorProblem, `Not a rule set: ${message(e)}`);
+      setText(editorProblem, `Not a rule set: ${parsed}`);
+    } else if (editorProblem.dataset["source"] !== "node") {
+      setText(editorProblem, "");
     }
-    dryRun.disabled = parsed === null || busy;
-    activate.disabled = parsed === null || busy;
-    const from = parsed ? num(parsed["version"]) : null;
+    const invalid = typeof parsed === "string";
+    dryRun.disabled = invalid || busy;
+    activate.disabled = invalid || busy;
+    const from = invalid ? null : num(parsed["version"]);
     setText(editorNote, current && from !== null && from !== current.version ? `Edited from v${from}, but v${current.version} is in force: activating it will be refused. Start again from the rules in force.` : "");
   }
 
@@ -344,12 +341,12 @@ export function renderRules(outlet: HTMLElement, signal: AbortSignal): void {
 
   activate.addEventListener("click", () => {
     const rs = edited();
-    if (rs !== null) void change(() => api.replaceRules(rs, comment.value.trim()), true);
+    if (typeof rs !== "string") void change(() => api.replaceRules(rs, comment.value.trim()), true);
   });
 
   dryRun.addEventListener("click", async () => {
     const rs = edited();
-    if (rs === null || busy) return;
+    if (typeof rs === "string" || busy) return;
     dryRun.disabled = true;
     mount(dryRunResult);
     const started = Date.now();
