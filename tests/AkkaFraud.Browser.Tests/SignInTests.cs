@@ -51,7 +51,17 @@ public sealed class The_sign_in_page(ClosedNode fixture, ITestOutputHelper outpu
 
         await page.GetByTestId("signin-key").FillAsync(NodeProcess.AdminToken);
         await page.GetByTestId("signin-submit").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).Fragment == "#/live");
+        // Once in CI the page never went on to #/live within a minute, and nothing said why: say what the page shows.
+        try
+        {
+            await page.WaitForURLAsync(url => new Uri(url).Fragment == "#/live", new() { Timeout = 30_000 });
+        }
+        catch (TimeoutException)
+        {
+            var shown = await page.GetByTestId("signin-error").AllInnerTextsAsync();
+            Assert.Fail($"signed in with the admin token, the page stayed at {new Uri(page.Url).Fragment}; its error: '{string.Join(" ", shown)}'; console: {string.Join(" | ", _console)}\nnode:\n{fixture.Node.Output}");
+        }
+
         await Expect(whoami).ToContainTextAsync("admin");
         await Expect(page.GetByTestId("nav-audit")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("signout")).ToBeVisibleAsync();
