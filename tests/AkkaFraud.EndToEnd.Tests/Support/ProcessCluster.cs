@@ -12,7 +12,7 @@ namespace AkkaFraud.EndToEnd.Tests.Support;
 /// <summary>
 /// A cluster of published nodes as separate OS processes: one web node and N scorers, each on a loopback address of
 /// its own (127.0.0.x, the same ports on every one, as containers have), configured only by the environment variables
-/// docker-compose.yml sets, against a Kafka this test process hosts (a real Kafka-protocol server over TCP) and a
+/// docker-compose.yml sets (and a shorter consumer session, <see cref="SessionTimeout"/>), against a Kafka this test process hosts (a real Kafka-protocol server over TCP) and a
 /// fresh database on the test PostgreSQL.
 /// </summary>
 public sealed partial class ProcessCluster : IAsyncDisposable
@@ -143,6 +143,7 @@ public sealed partial class ProcessCluster : IAsyncDisposable
             ["Node__Port"] = _remotingPort.ToString(CultureInfo.InvariantCulture),
             ["Node__Roles"] = index == 0 ? "web" : "scorer",
             ["Fraud__Partitions"] = Partitions.ToString(CultureInfo.InvariantCulture),
+            // Not in docker-compose.yml: the mock broker's rebalances (see SessionTimeout).
             ["Kafka__Consumer__SessionTimeout"] = SessionTimeout.ToString("c", CultureInfo.InvariantCulture),
             ["Kafka__Consumer__Properties__heartbeat.interval.ms"] = "500",
         };
